@@ -1,0 +1,67 @@
+package dev.enclave.gateway;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.enclave.gateway.internal.ErrorEnvelope;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Writes the error envelope. The gateway's exception handler uses it for every failure that
+ * reaches it; other modules use it only where they must answer outside a handler, such as
+ * Spring Security's entry points. Nothing else in Enclave builds error JSON.
+ */
+public final class ErrorResponses {
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	public ErrorResponses(JsonMapper json, Clock clock) {
+		this.json = json;
+		this.clock = clock;
+	}
+
+	/**
+	 * Answers the exchange with {@code error} as the envelope. When the response is already
+	 * committed (a stream failed half-way) nothing can be written, and the error is signalled
+	 * so the connection is closed.
+	 */
+	public Mono<Void> write(ServerWebExchange exchange, ApiException error) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.error(error);
+		}
+		response.setStatusCode(error.code().status());
+		HttpHeaders headers = response.getHeaders();
+		headers.remove(HttpHeaders.CONTENT_ENCODING);
+		headers.setContentType(MediaType.APPLICATION_JSON);
+		headers.setCacheControl("no-store");
+		error.headers().forEach(headers::set);
+		Duration retryAfter = error.retryAfter();
+		if (retryAfter != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
+		}
+		if (error.code() == ErrorCode.UNAUTHENTICATED && !headers.containsHeader(HttpHeaders.WWW_AUTHENTICATE)) {
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		headers.set(TraceIds.HEADER, TraceIds.traceparent(exchange));
+		byte[] body = this.json
+			.writeValueAsBytes(ErrorEnvelope.of(error, TraceIds.of(exchange), this.clock.instant()));
+		headers.setContentLength(body.length);
+		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+	}
+
+	/** Whole seconds, rounded up and never 0: the earliest moment a retry can succeed. */
+	static long retryAfterSeconds(Duration delay) {
+		long seconds = delay.getSeconds() + ((delay.getNano() > 0) ? 1 : 0);
+		return Math.max(1, seconds);
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.enclave.gateway.internal;
+
+import java.time.Clock;
+
+import dev.enclave.gateway.ErrorResponses;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+
+/** Wires the edge: error envelope, trace ids, limits, timeouts and the access log. */
+@Configuration(proxyBeanMethods = false)
+class GatewayConfiguration {
+
+	@Bean
+	ErrorResponses errorResponses(JsonMapper jsonMapper, Clock clock) {
+		return new ErrorResponses(jsonMapper, clock);
+	}
+
+	/** Before Boot's own handlers (order -1) and Spring's status handler (order 0). */
+	@Bean
+	@Order(-2)
+	EnvelopeExceptionHandler envelopeExceptionHandler(ErrorResponses errorResponses) {
+		return new EnvelopeExceptionHandler(errorResponses);
+	}
+
+	@Bean
+	TraceIdFilter traceIdFilter() {
+		return new TraceIdFilter();
+	}
+
+	@Bean
+	AccessLog accessLog(GatewaySettings settings) {
+		return new AccessLog(settings.slowRequestThreshold());
+	}
+
+	@Bean
+	AccessLog.ByteCounter accessLogByteCounter() {
+		return new AccessLog.ByteCounter();
+	}
+
+	@Bean
+	BodyLimitFilter bodyLimitFilter(GatewaySettings settings) {
+		return new BodyLimitFilter(settings.maxBodySize().toBytes());
+	}
+
+	@Bean
+	RequestTimeoutFilter requestTimeoutFilter(GatewaySettings settings) {
+		return new RequestTimeoutFilter(settings.requestTimeout());
+	}
+
+	/**
+	 * Bodies sent without a Content-Length are bounded while they are decoded. Only the
+	 * server's codecs: clients of upstream model servers keep their own limits.
+	 */
+	@Bean
+	WebFluxConfigurer bodyLimitCodecs(GatewaySettings settings) {
+		return new WebFluxConfigurer() {
+			@Override
+			public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
+				configurer.defaultCodecs().maxInMemorySize((int) settings.maxBodySize().toBytes());
+			}
+		};
+	}
+
+}

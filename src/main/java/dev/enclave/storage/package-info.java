@@ -1,0 +1,13 @@
+/**
+ * Storage: where Enclave keeps its state. It owns the data directory, the PostgreSQL
+ * connection (an external server, or real PostgreSQL binaries started in-process as the
+ * embedded default) and the Flyway migrations in {@code db/migration}. It never reads or
+ * writes any other module's tables; modules use the reactive {@code DatabaseClient} over
+ * the connection this module provides.
+ */
+@ApplicationModule(displayName = "Storage", allowedDependencies = {})
+@NullMarked
+package dev.enclave.storage;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

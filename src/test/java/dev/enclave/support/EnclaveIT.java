@@ -1,0 +1,42 @@
+package dev.enclave.support;
+
+import java.time.Duration;
+
+import dev.enclave.EnclaveApplication;
+import dev.enclave.storage.internal.EmbeddedPostgresServer;
+import fixtures.GatewayFixtures;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Base of every integration test: the whole application on a random port, against the real
+ * PostgreSQL of {@link TestDatabase}, spoken to over real HTTP on loopback. All subclasses
+ * share one application context (same configuration), so it starts once per JVM.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		classes = { EnclaveApplication.class, GatewayFixtures.class })
+public abstract class EnclaveIT {
+
+	@LocalServerPort
+	protected int port;
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		registry.add("enclave.db.url", () -> TestDatabase.server().jdbcUrl());
+		registry.add("enclave.db.user", () -> EmbeddedPostgresServer.USER);
+		registry.add("enclave.data-dir", () -> TestDatabase.dataDir().toString());
+	}
+
+	/** A client on a real socket to the running application. */
+	protected WebTestClient http() {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+	}
+
+}
