@@ -47,6 +47,11 @@ public class ApiException extends RuntimeException {
 		return new ApiException(ErrorCode.INVALID_REQUEST, message, null, details, null, Map.of(), null);
 	}
 
+	/** An error of any code that names the fields it is about. */
+	public static ApiException withDetails(ErrorCode code, String message, List<FieldIssue> details) {
+		return new ApiException(code, message, null, details, null, Map.of(), null);
+	}
+
 	public static ApiException invalidParam(String param, String message) {
 		return new ApiException(ErrorCode.INVALID_REQUEST, message, param, List.of(new FieldIssue(param, message)),
 				null, Map.of(), null);

@@ -11,7 +11,9 @@ import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * The trace id of a request: the one Micrometer Tracing's server span carries (which honours
@@ -52,6 +54,17 @@ public final class TraceIds {
 			.orElseGet(() -> fromHeader(exchange.getRequest().getHeaders().getFirst(HEADER)));
 		exchange.getAttributes().put(ATTRIBUTE, resolved);
 		return resolved;
+	}
+
+	/**
+	 * The trace id of the request being served, read from the Reactor context; empty outside
+	 * a request. For code that records the trace id (an audit row) without holding the
+	 * exchange.
+	 */
+	public static Mono<String> current() {
+		return Mono.deferContextual((context) -> Mono
+			.justOrEmpty(ServerWebExchangeContextFilter.getExchange(context))
+			.map(TraceIds::of));
 	}
 
 	private static Optional<String> fromTracing(ServerWebExchange exchange) {

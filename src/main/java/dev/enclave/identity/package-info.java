@@ -1,10 +1,12 @@
 /**
- * Identity: who is calling. It owns the security filter chain, decides which paths are
- * public, and answers unauthenticated (401, with {@code WWW-Authenticate: Bearer}) and
- * forbidden (403) requests with the gateway's error envelope. It never stores or reads
- * conversation content.
+ * Identity: who is calling, and what they may do. It owns tenants, users (SSO accounts
+ * provisioned just in time, and local accounts), sign-in sessions with rotating refresh
+ * tokens, API keys, and the append-only audit log. Every authenticated request resolves to a
+ * {@link dev.enclave.identity.Principal}; {@link dev.enclave.identity.Ownership} is the
+ * guarantee other modules use so that another tenant's or user's resource is "not found". It
+ * never stores or reads conversation content.
  */
-@ApplicationModule(displayName = "Identity", allowedDependencies = { "gateway" })
+@ApplicationModule(displayName = "Identity", allowedDependencies = { "gateway", "storage" })
 @NullMarked
 package dev.enclave.identity;
 

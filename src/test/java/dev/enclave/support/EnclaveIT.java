@@ -14,7 +14,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Base of every integration test: the whole application on a random port, against the real
- * PostgreSQL of {@link TestDatabase}, spoken to over real HTTP on loopback. All subclasses
+ * PostgreSQL of {@link TestDatabase}, with the real OIDC provider of
+ * {@link TestIdentityProvider}, spoken to over real HTTP on loopback. All subclasses
  * share one application context (same configuration), so it starts once per JVM.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -29,6 +30,16 @@ public abstract class EnclaveIT {
 		registry.add("enclave.db.url", () -> TestDatabase.server().jdbcUrl());
 		registry.add("enclave.db.user", () -> EmbeddedPostgresServer.USER);
 		registry.add("enclave.data-dir", () -> TestDatabase.dataDir().toString());
+		registry.add("enclave.admin.password", () -> Identities.ADMIN_PASSWORD);
+		// Every test client comes from 127.0.0.1; the per-address limit is unit-tested instead.
+		registry.add("enclave.auth.failed-logins.per-address", () -> "100000");
+		registry.add("enclave.oidc.issuer-uri", TestIdentityProvider::issuer);
+		registry.add("enclave.oidc.audience", () -> TestIdentityProvider.AUDIENCE);
+	}
+
+	/** Signs in and acts as users and apps of this application. */
+	protected Identities identities() {
+		return new Identities(http());
 	}
 
 	/** A client on a real socket to the running application. */

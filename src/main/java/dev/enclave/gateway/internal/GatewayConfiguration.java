@@ -33,6 +33,11 @@ class GatewayConfiguration {
 	}
 
 	@Bean
+	ExchangeContextFilter exchangeContextFilter() {
+		return new ExchangeContextFilter();
+	}
+
+	@Bean
 	AccessLog accessLog(GatewaySettings settings) {
 		return new AccessLog(settings.slowRequestThreshold());
 	}

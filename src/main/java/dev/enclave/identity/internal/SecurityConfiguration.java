@@ -4,40 +4,111 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.gateway.ErrorResponses;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
- * The security filter chain. The API is stateless: every request authenticates itself, no
- * session or cookie is created, so CSRF protection has nothing to protect and is off.
- * Health, metrics, the API description and the console's static files are public; every
- * API path needs an authenticated caller.
+ * The security filter chain.
+ *
+ * <p>The API is stateless: every request carries its credential in a header (a Bearer token
+ * or an API key), no session or cookie is ever created, and so no browser sends a credential
+ * on its own. That is why CSRF protection is off: there is no ambient credential to forge a
+ * request with. The console stores its tokens in memory and sends them as headers too.
+ *
+ * <p>Who may do what is decided by {@code @PreAuthorize} on each handler (by scope); the
+ * chain itself only insists that API paths are authenticated.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
+@EnableReactiveMethodSecurity
 class SecurityConfiguration {
 
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	private static final String UNAUTHENTICATED = "Invalid or missing credentials";
+
 	@Bean
-	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ErrorResponses errors) {
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ErrorResponses errors,
+			CredentialsAuthenticationManager authenticationManager, CorsSettings cors) {
+		AuthenticationWebFilter authentication = new AuthenticationWebFilter(authenticationManager);
+		authentication.setServerAuthenticationConverter(new CredentialsConverter());
+		authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+		// Credentials are read on API paths only, except where a user is still signing in.
+		authentication.setRequiresAuthenticationMatcher(new AndServerWebExchangeMatcher(
+				ServerWebExchangeMatchers.pathMatchers("/api/**", "/v1/**"),
+				new NegatedServerWebExchangeMatcher(new OrServerWebExchangeMatcher(
+						ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/v1/auth/login",
+								"/api/v1/auth/refresh", "/api/v1/auth/logout")))));
+		// One answer for every failure: the body never says which check failed; the log does.
+		authentication.setAuthenticationFailureHandler((webFilterExchange, failure) -> {
+			log.atDebug().addKeyValue("reason", failure.getClass().getSimpleName()).log("Credential refused: {}",
+					rootMessage(failure));
+			return errors.write(webFilterExchange.getExchange(),
+					new ApiException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED));
+		});
+
 		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.cors((spec) -> spec.configurationSource(corsSource(cors)))
+			.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling((handling) -> handling
 				.authenticationEntryPoint((exchange, failure) -> errors.write(exchange,
-						new ApiException(ErrorCode.UNAUTHENTICATED, "Authentication is required")))
+						new ApiException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED)))
 				.accessDeniedHandler((exchange, denied) -> errors.write(exchange,
 						new ApiException(ErrorCode.FORBIDDEN, "You are not allowed to do this"))))
 			.authorizeExchange((exchanges) -> exchanges
-				.pathMatchers("/api/**", "/v1/**").authenticated()
-				.anyExchange().permitAll())
+				.pathMatchers(HttpMethod.POST, "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout")
+				.permitAll()
+				.pathMatchers("/api/**", "/v1/**")
+				.authenticated()
+				.anyExchange()
+				.permitAll())
 			.build();
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage());
+	}
+
+	private static UrlBasedCorsConfigurationSource corsSource(CorsSettings settings) {
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		if (!settings.allowedOrigins().isEmpty()) {
+			CorsConfiguration configuration = new CorsConfiguration();
+			configuration.setAllowedOrigins(settings.allowedOrigins());
+			configuration.addAllowedMethod("*");
+			configuration.addAllowedHeader("*");
+			configuration.addExposedHeader("traceparent");
+			configuration.addExposedHeader("Retry-After");
+			configuration.setAllowCredentials(false);
+			configuration.setMaxAge(3600L);
+			source.registerCorsConfiguration("/**", configuration);
+		}
+		return source;
 	}
 
 }

@@ -1,0 +1,36 @@
+package dev.enclave.identity;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who is calling, resolved from any credential (SSO token, local token, API key). Modules
+ * receive it with {@code @AuthenticationPrincipal Principal} or {@link CurrentPrincipal}.
+ *
+ * @param tenantId the tenant everything the caller touches must belong to
+ * @param subjectId the user, or the API key for an app
+ * @param roles the caller's roles (an API key has {@code APP})
+ * @param scopes what the caller may do
+ * @param authMethod how the caller authenticated
+ */
+public record Principal(TenantId tenantId, SubjectId subjectId, Set<Role> roles, Set<String> scopes,
+		AuthMethod authMethod) {
+
+	public Principal {
+		roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+		scopes = Set.copyOf(new TreeSet<>(scopes));
+	}
+
+	/** A person's principal: the scopes are those of their roles. */
+	public static Principal ofUser(TenantId tenant, SubjectId subject, Set<Role> roles, AuthMethod method) {
+		Set<String> scopes = new TreeSet<>();
+		roles.forEach((role) -> scopes.addAll(role.scopes()));
+		return new Principal(tenant, subject, roles, scopes, method);
+	}
+
+	public boolean hasScope(String scope) {
+		return this.scopes.contains(scope);
+	}
+
+}

@@ -1,0 +1,18 @@
+package dev.enclave.identity.internal;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.enclave.identity.TenantId;
+import org.jspecify.annotations.Nullable;
+
+/** A row of {@code api_keys}: what is known of a key, never the key itself. */
+record ApiKeyRecord(UUID id, TenantId tenantId, String name, String prefix, Set<String> scopes, UUID createdBy,
+		Instant createdAt, @Nullable Instant lastUsedAt, @Nullable Instant expiresAt, @Nullable Instant revokedAt) {
+
+	boolean usableAt(Instant now) {
+		return this.revokedAt == null && (this.expiresAt == null || this.expiresAt.isAfter(now));
+	}
+
+}

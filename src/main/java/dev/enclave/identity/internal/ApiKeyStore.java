@@ -1,0 +1,109 @@
+package dev.enclave.identity.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.enclave.identity.TenantId;
+import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class ApiKeyStore {
+
+	/** How stale {@code last_used_at} may get: saves a write on every request. */
+	static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+
+	private static final String COLUMNS = "id, tenant_id, name, prefix, scopes, created_by, created_at, last_used_at, "
+			+ "expires_at, revoked_at";
+
+	private final DatabaseClient db;
+
+	private final Clock clock;
+
+	ApiKeyStore(DatabaseClient db, Clock clock) {
+		this.db = db;
+		this.clock = clock;
+	}
+
+	Mono<ApiKeyRecord> insert(TenantId tenant, String name, String prefix, byte[] keyHash, Set<String> scopes,
+			UUID createdBy, @Nullable Instant expiresAt) {
+		UUID id = UUID.randomUUID();
+		DatabaseClient.GenericExecuteSpec spec = this.db
+			.sql("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, created_by, created_at, expires_at) "
+					+ "VALUES (:id, :tenant, :name, :prefix, :hash, :scopes, :by, :now, :expires)")
+			.bind("id", id)
+			.bind("tenant", tenant.value())
+			.bind("name", name)
+			.bind("prefix", prefix)
+			.bind("hash", keyHash)
+			.bind("scopes", scopes.stream().sorted().toArray(String[]::new))
+			.bind("by", createdBy)
+			.bind("now", this.clock.instant());
+		spec = (expiresAt != null) ? spec.bind("expires", expiresAt) : spec.bindNull("expires", Instant.class);
+		return spec.then().then(findById(id));
+	}
+
+	Mono<ApiKeyRecord> findById(UUID id) {
+		return this.db.sql("SELECT " + COLUMNS + " FROM api_keys WHERE id = :id")
+			.bind("id", id)
+			.map(ApiKeyStore::key)
+			.one();
+	}
+
+	Mono<ApiKeyRecord> findByHash(byte[] keyHash) {
+		return this.db.sql("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = :hash")
+			.bind("hash", keyHash)
+			.map(ApiKeyStore::key)
+			.one();
+	}
+
+	Flux<ApiKeyRecord> listByTenant(TenantId tenant, int max) {
+		return this.db
+			.sql("SELECT " + COLUMNS + " FROM api_keys WHERE tenant_id = :tenant ORDER BY created_at DESC, id DESC LIMIT :max")
+			.bind("tenant", tenant.value())
+			.bind("max", max)
+			.map(ApiKeyStore::key)
+			.all();
+	}
+
+	/** Revokes a key of this tenant; a key of another tenant is left alone (and not found). */
+	Mono<ApiKeyRecord> revoke(UUID id, TenantId tenant) {
+		return this.db
+			.sql("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, :now) WHERE id = :id AND tenant_id = :tenant")
+			.bind("id", id)
+			.bind("tenant", tenant.value())
+			.bind("now", this.clock.instant())
+			.fetch()
+			.rowsUpdated()
+			.flatMap((updated) -> (updated > 0) ? findById(id) : Mono.empty());
+	}
+
+	Mono<Void> touch(UUID id) {
+		Instant now = this.clock.instant();
+		return this.db
+			.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id "
+					+ "AND (last_used_at IS NULL OR last_used_at < :stale)")
+			.bind("id", id)
+			.bind("now", now)
+			.bind("stale", now.minus(LAST_USED_PRECISION))
+			.then();
+	}
+
+	private static ApiKeyRecord key(Readable row) {
+		String[] scopes = row.get("scopes", String[].class);
+		return new ApiKeyRecord(row.get("id", UUID.class), new TenantId(row.get("tenant_id", UUID.class)),
+				row.get("name", String.class), row.get("prefix", String.class),
+				(scopes != null) ? Set.of(scopes) : Set.of(), row.get("created_by", UUID.class),
+				row.get("created_at", Instant.class), row.get("last_used_at", Instant.class),
+				row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class));
+	}
+
+}

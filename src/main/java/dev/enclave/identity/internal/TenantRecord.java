@@ -1,0 +1,8 @@
+package dev.enclave.identity.internal;
+
+import java.time.Instant;
+
+import dev.enclave.identity.TenantId;
+
+record TenantRecord(TenantId id, String slug, String name, Instant createdAt) {
+}

@@ -1,0 +1,72 @@
+package dev.enclave.identity.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.enclave.identity.AuthMethod;
+import dev.enclave.identity.Role;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/** The identity API's JSON shapes (snake_case, like the rest of the API). */
+final class Views {
+
+	private Views() {
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record TenantView(UUID id, String slug, String name) {
+
+		static TenantView of(TenantRecord tenant) {
+			return new TenantView(tenant.id().value(), tenant.slug(), tenant.name());
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record MeView(UUID id, String username, String displayName, TenantView tenant, Set<Role> roles,
+			List<String> scopes, AuthMethod authMethod) {
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record UserView(UUID id, String username, String displayName, AuthMethod authMethod, Set<Role> roles,
+			boolean enabled, Instant createdAt, Instant updatedAt) {
+
+		static UserView of(UserRecord user) {
+			return new UserView(user.id().value(), user.username(), user.displayName(), user.authMethod(), user.roles(),
+					user.enabled(), user.createdAt(), user.updatedAt());
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record ApiKeyView(UUID id, String name, String prefix, List<String> scopes, Instant createdAt,
+			@Nullable Instant lastUsedAt, @Nullable Instant expiresAt, boolean revoked, @Nullable Instant revokedAt) {
+
+		static ApiKeyView of(ApiKeyRecord key) {
+			return new ApiKeyView(key.id(), key.name(), key.prefix(), key.scopes().stream().sorted().toList(),
+					key.createdAt(), key.lastUsedAt(), key.expiresAt(), key.revokedAt() != null, key.revokedAt());
+		}
+
+	}
+
+	/** The one response that carries the key itself. */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record CreatedApiKeyView(UUID id, String name, String key, String prefix, List<String> scopes, Instant createdAt,
+			@Nullable Instant expiresAt) {
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record AuditView(UUID id, String actor, String action, @Nullable String target, @Nullable String traceId,
+			Instant occurredAt) {
+
+		static AuditView of(AuditStore.AuditRow row) {
+			return new AuditView(row.id(), row.actor(), row.action(), row.target(), row.traceId(), row.occurredAt());
+		}
+
+	}
+
+}
