@@ -2,6 +2,7 @@ package dev.enclave.identity.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.enclave.gateway.PageCursor;
@@ -32,7 +33,7 @@ class AuditStore implements AuditLog {
 
 	@Override
 	public Mono<Void> record(AuditEvent event) {
-		return TraceIds.current().map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()).flatMap((trace) -> {
+		return TraceIds.current().map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((trace) -> {
 			DatabaseClient.GenericExecuteSpec spec = this.db
 				.sql("INSERT INTO audit_events (id, tenant_id, actor, action, target, trace_id, occurred_at) "
 						+ "VALUES (:id, :tenant, :actor, :action, :target, :trace, :now)")

@@ -2,12 +2,14 @@ package dev.enclave.identity.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.identity.AuditEvent;
 import dev.enclave.identity.AuditLog;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -63,8 +65,8 @@ final class LocalAccounts {
 					"Too many failed logins; try again later").withRetryAfter(wait));
 		}
 		return this.users.findLocalByUsername(username)
-			.map(java.util.Optional::of)
-			.defaultIfEmpty(java.util.Optional.empty())
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
 			.flatMap((user) -> this.passwords.matches(password, user.map(UserRecord::passwordHash).orElse(null))
 				.flatMap((matches) -> {
 					if (matches && user.get().enabled()) {
@@ -110,7 +112,7 @@ final class LocalAccounts {
 			.thenReturn(new TokenPair(this.tokens.issue(user, session), "Bearer", this.tokens.ttl().toSeconds(), refresh));
 	}
 
-	private Mono<TokenPair> failed(String username, String clientAddress, UserRecord user) {
+	private Mono<TokenPair> failed(String username, String clientAddress, @Nullable UserRecord user) {
 		this.throttle.recordFailure(username, clientAddress);
 		// Never the password; the user's id only when the account exists.
 		log.atWarn()

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.enclave.identity.SubjectId;
+import dev.enclave.identity.TenantId;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -125,13 +126,13 @@ class SessionStore {
 	}
 
 	record RefreshTokenState(UUID session, @Nullable Instant usedAt, SubjectId user,
-			dev.enclave.identity.TenantId tenant) {
+			TenantId tenant) {
 	}
 
 	private static RefreshTokenState state(Readable row) {
 		return new RefreshTokenState(row.get("session_id", UUID.class), row.get("used_at", Instant.class),
 				new SubjectId(row.get("user_id", UUID.class)),
-				new dev.enclave.identity.TenantId(row.get("tenant_id", UUID.class)));
+				new TenantId(row.get("tenant_id", UUID.class)));
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.enclave.identity.internal;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 import dev.enclave.identity.TenantId;
@@ -52,7 +53,7 @@ class TenantStore {
 
 	private static TenantRecord tenant(Readable row) {
 		return new TenantRecord(new TenantId(row.get("id", UUID.class)), row.get("slug", String.class),
-				row.get("name", String.class), row.get("created_at", java.time.Instant.class));
+				row.get("name", String.class), row.get("created_at", Instant.class));
 	}
 
 }
