@@ -1,5 +1,6 @@
 package dev.enclave.identity;
 
+import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /**

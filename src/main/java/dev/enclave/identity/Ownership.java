@@ -3,6 +3,7 @@ package dev.enclave.identity;
 import java.util.function.Function;
 
 import dev.enclave.gateway.ApiException;
+import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -4,6 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.enclave.shared.TenantId;
+
 /**
  * Who is calling, resolved from any credential (SSO token, local token, API key). Modules
  * receive it with {@code @AuthenticationPrincipal Principal} or {@link CurrentPrincipal}.

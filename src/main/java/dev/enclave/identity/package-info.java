@@ -6,7 +6,7 @@
  * guarantee other modules use so that another tenant's or user's resource is "not found". It
  * never stores or reads conversation content.
  */
-@ApplicationModule(displayName = "Identity", allowedDependencies = { "gateway", "storage" })
+@ApplicationModule(displayName = "Identity", allowedDependencies = { "gateway", "storage", "shared" })
 @NullMarked
 package dev.enclave.identity;
 

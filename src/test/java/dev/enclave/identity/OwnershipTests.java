@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
+import dev.enclave.shared.TenantId;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;

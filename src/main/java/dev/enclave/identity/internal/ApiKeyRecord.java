@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.enclave.identity.TenantId;
+import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /** A row of {@code api_keys}: what is known of a key, never the key itself. */

@@ -9,7 +9,7 @@ import dev.enclave.gateway.PageCursor;
 import dev.enclave.gateway.TraceIds;
 import dev.enclave.identity.AuditEvent;
 import dev.enclave.identity.AuditLog;
-import dev.enclave.identity.TenantId;
+import dev.enclave.shared.TenantId;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.enclave.identity.SubjectId;
-import dev.enclave.identity.TenantId;
+import dev.enclave.shared.TenantId;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.enclave.identity.TenantId;
+import dev.enclave.shared.TenantId;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Mono;
 

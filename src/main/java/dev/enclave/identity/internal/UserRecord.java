@@ -6,7 +6,7 @@ import java.util.Set;
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Role;
 import dev.enclave.identity.SubjectId;
-import dev.enclave.identity.TenantId;
+import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /** A row of {@code users}. The password hash never leaves the identity module. */

@@ -11,7 +11,7 @@ import dev.enclave.gateway.PageCursor;
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Role;
 import dev.enclave.identity.SubjectId;
-import dev.enclave.identity.TenantId;
+import dev.enclave.shared.TenantId;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;

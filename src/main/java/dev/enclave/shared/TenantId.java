@@ -1,0 +1,28 @@
+package dev.enclave.shared;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A tenant: the company or team whose data is kept apart from every other tenant's. Every
+ * resource belongs to exactly one, and nobody sees across them.
+ *
+ * @param value the tenant's id
+ */
+public record TenantId(UUID value) {
+
+	public TenantId {
+		Objects.requireNonNull(value, "value");
+	}
+
+	/** Parses the canonical UUID form. */
+	public static TenantId of(String value) {
+		return new TenantId(UUID.fromString(value));
+	}
+
+	@Override
+	public String toString() {
+		return this.value.toString();
+	}
+
+}
