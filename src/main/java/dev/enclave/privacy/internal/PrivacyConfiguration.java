@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
-/** Wires the module: keyset, data keys, cipher, shredding, rotation, caches. */
+/** Wires the module: keyset, data keys, cipher, shredding, rotation, caches, redaction. */
 @Configuration(proxyBeanMethods = false)
 class PrivacyConfiguration {
 
@@ -65,6 +65,11 @@ class PrivacyConfiguration {
 	KeysetCommands keysetCommands(PrivacySettings settings, LoadedKeyset keyset, DataDirectory dataDirectory,
 			DataKeyStore store, DataKeyRewrapper rewrapper, ApplicationContext context) {
 		return new KeysetCommands(settings, keyset, new KeysetFileWriter(dataDirectory), store, rewrapper, context);
+	}
+
+	@Bean
+	RedactingMeterFilter redactingMeterFilter() {
+		return new RedactingMeterFilter();
 	}
 
 }
