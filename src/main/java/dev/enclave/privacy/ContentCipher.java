@@ -16,6 +16,8 @@ public interface ContentCipher {
 	 * @return the ciphertext to store; it carries its own nonce and key id
 	 * @throws ConversationShreddedException (as the error signal) when the conversation has
 	 * been shredded
+	 * @throws IllegalArgumentException (as the error signal) when the conversation belongs to
+	 * another tenant than {@code ref} names
 	 */
 	Mono<byte[]> seal(ContentRef ref, String plaintext);
 

@@ -96,6 +96,16 @@ class ContentCipherIT extends EnclaveIT {
 	}
 
 	@Test
+	void anotherTenantCannotSealIntoTheConversation() {
+		this.cipher.seal(message("content"), SECRET).block();
+		ContentRef foreign = new ContentRef(new TenantId(UUID.randomUUID()), this.conversation, UUID.randomUUID(),
+				"content");
+		assertThatThrownBy(() -> this.cipher.seal(foreign, "intruder").block())
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("belongs to another tenant");
+	}
+
+	@Test
 	void swappingCiphertextsBetweenRowsOrFieldsFails() {
 		ContentRef rowA = message("content");
 		ContentRef rowB = message("content");

@@ -52,7 +52,14 @@ final class ConversationKeys {
 		return cached(ref.tenant(), ref.conversation(), true)
 			// An open that found no key may have raced this seal; a second look creates it.
 			.onErrorResume(MissingDataKey.class, (missing) -> cached(ref.tenant(), ref.conversation(), true))
-			.map((key) -> checkTenant(ref, key));
+			.map((key) -> {
+				if (!key.tenant().equals(ref.tenant())) {
+					// A caller bug, not a property of some ciphertext: the conversation module
+					// checks ownership before it stores anything.
+					throw new IllegalArgumentException("Conversation " + ref.conversation() + " belongs to another tenant");
+				}
+				return key.aead();
+			});
 	}
 
 	/** The conversation's existing data key. */
@@ -60,7 +67,12 @@ final class ConversationKeys {
 		return cached(ref.tenant(), ref.conversation(), false)
 			.onErrorMap(MissingDataKey.class, (missing) -> new ContentIntegrityException(ref,
 					"its conversation has no data key in this installation"))
-			.map((key) -> checkTenant(ref, key));
+			.map((key) -> {
+				if (!key.tenant().equals(ref.tenant())) {
+					throw new ContentIntegrityException(ref, "its conversation belongs to another tenant");
+				}
+				return key.aead();
+			});
 	}
 
 	/** Drops the unwrapped key from memory, after a shred. */
@@ -115,13 +127,6 @@ final class ConversationKeys {
 		catch (GeneralSecurityException ex) {
 			throw new DataKeyUnavailableException(row.conversation(), ex);
 		}
-	}
-
-	private static Aead checkTenant(ContentRef ref, DataKey key) {
-		if (!key.tenant().equals(ref.tenant())) {
-			throw new ContentIntegrityException(ref, "its conversation belongs to another tenant");
-		}
-		return key.aead();
 	}
 
 	private record DataKey(TenantId tenant, Aead aead) {
