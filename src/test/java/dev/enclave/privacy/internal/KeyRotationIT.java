@@ -20,6 +20,7 @@ import dev.enclave.privacy.DataKeyUnavailableException;
 import dev.enclave.privacy.TenantId;
 import dev.enclave.support.EnclaveIT;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,6 +41,8 @@ class KeyRotationIT extends EnclaveIT {
 	@Autowired
 	DatabaseClient db;
 
+	private DataKeysTable table;
+
 	@Autowired
 	LoadedKeyset installed;
 
@@ -49,6 +52,11 @@ class KeyRotationIT extends EnclaveIT {
 	private final TenantId tenant = new TenantId(UUID.randomUUID());
 
 	private KeysetHandle rotated;
+
+	@BeforeEach
+	void table() {
+		this.table = new DataKeysTable(this.db);
+	}
 
 	@Test
 	void oldDataStaysReadableAndReWrapMovesEveryDataKeyToTheNewPrimary() throws Exception {
@@ -80,14 +88,14 @@ class KeyRotationIT extends EnclaveIT {
 		Instance promoted = new Instance(this.rotated);
 		assertReadable(promoted, saved);
 		assertThat(kekOf(sealNew(promoted))).isEqualTo(newKey);
-		assertThat(liveNotWrappedBy(newKey)).as("old data keys wait for the re-wrap").isPositive();
+		assertThat(this.table.liveNotWrappedBy(newKey)).as("old data keys wait for the re-wrap").isPositive();
 
 		// 3. Re-wrap: every live data key in the table is now wrapped by the new primary.
 		RewrapReport report = promoted.rewrapper.rewrapAll().block();
 		assertThat(report.primaryKeyId()).isEqualTo(newKey);
 		assertThat(report.failed()).isZero();
 		assertThat(report.rewrapped()).isGreaterThanOrEqualTo(saved.size() + 1);
-		assertThat(liveNotWrappedBy(newKey)).isZero();
+		assertThat(this.table.liveNotWrappedBy(newKey)).isZero();
 		assertThat(promoted.rewrapper.rewrapAll().block().rewrapped()).as("a second run has nothing to do").isZero();
 
 		// 4. Proof: without the old key at all, everything still opens.
@@ -113,7 +121,7 @@ class KeyRotationIT extends EnclaveIT {
 		back.getAt(indexOf(this.rotated, id(this.installed.handle().getPrimary()))).makePrimary();
 		RewrapReport report = new Instance(back.build()).rewrapper.rewrapAll().block();
 		assertThat(report.failed()).isZero();
-		assertThat(liveNotWrappedBy(id(this.installed.handle().getPrimary()))).isZero();
+		assertThat(this.table.liveNotWrappedBy(id(this.installed.handle().getPrimary()))).isZero();
 	}
 
 	private ConversationId sealNew(Instance instance) {
@@ -131,14 +139,6 @@ class KeyRotationIT extends EnclaveIT {
 	private long kekOf(ConversationId conversation) {
 		return this.db.sql("SELECT kek_key_id FROM data_keys WHERE conversation_id = :c")
 			.bind("c", conversation.value())
-			.map((row) -> row.get(0, Long.class))
-			.one()
-			.block();
-	}
-
-	private long liveNotWrappedBy(long kekKeyId) {
-		return this.db.sql("SELECT count(*) FROM data_keys WHERE destroyed_at IS NULL AND kek_key_id <> :k")
-			.bind("k", kekKeyId)
 			.map((row) -> row.get(0, Long.class))
 			.one()
 			.block();

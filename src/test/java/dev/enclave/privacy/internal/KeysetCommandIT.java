@@ -53,6 +53,8 @@ class KeysetCommandIT extends EnclaveIT {
 	@Autowired
 	DatabaseClient db;
 
+	private DataKeysTable table;
+
 	@TempDir
 	Path dir;
 
@@ -63,6 +65,7 @@ class KeysetCommandIT extends EnclaveIT {
 
 	@BeforeEach
 	void copyTheInstalledKeyset() throws Exception {
+		this.table = new DataKeysTable(this.db);
 		this.keysetFile = this.dir.resolve("keyset.json");
 		Files.copy(this.installed.file(), this.keysetFile);
 		Files.setPosixFilePermissions(this.keysetFile, PosixFilePermissions.fromString("rw-------"));
@@ -89,13 +92,13 @@ class KeysetCommandIT extends EnclaveIT {
 		command("promote-key", "--enclave.privacy.key-id=" + newKey).close();
 		this.allKeys = read();
 		assertThat(Integer.toUnsignedLong(this.allKeys.getPrimary().getId())).isEqualTo(newKey);
-		assertThat(liveNotWrappedBy(newKey)).as("promotion alone moves no data key").isPositive();
+		assertThat(this.table.liveNotWrappedBy(newKey)).as("promotion alone moves no data key").isPositive();
 		assertThatThrownBy(() -> command("delete-key", "--enclave.privacy.key-id=" + oldPrimary).close())
 			.as("the old key still wraps data keys")
 			.hasStackTraceContaining("run rewrap first");
 
 		command("rewrap").close();
-		assertThat(liveNotWrappedBy(newKey)).isZero();
+		assertThat(this.table.liveNotWrappedBy(newKey)).isZero();
 		assertThat(output).contains("Re-wrapped").contains("with KEK key " + newKey);
 
 		command("delete-key", "--enclave.privacy.key-id=" + oldPrimary).close();
@@ -133,7 +136,7 @@ class KeysetCommandIT extends EnclaveIT {
 			}
 		}
 		new KekRewrapper(new DataKeyStore(this.db), new TinkKeysetKek(back.build())).rewrapAll().block();
-		assertThat(liveNotWrappedBy(installedPrimary)).isZero();
+		assertThat(this.table.liveNotWrappedBy(installedPrimary)).isZero();
 	}
 
 	private ConfigurableApplicationContext command(String command, String... more) {
@@ -154,14 +157,6 @@ class KeysetCommandIT extends EnclaveIT {
 		return new KeysetLoader(new KeysetSettings(null, this.keysetFile, null), new DataDirectory(this.dir.resolve("unused")))
 			.load()
 			.handle();
-	}
-
-	private long liveNotWrappedBy(long kekKeyId) {
-		return this.db.sql("SELECT count(*) FROM data_keys WHERE destroyed_at IS NULL AND kek_key_id <> :k")
-			.bind("k", kekKeyId)
-			.map((row) -> row.get(0, Long.class))
-			.one()
-			.block();
 	}
 
 }
