@@ -1,0 +1,14 @@
+/**
+ * Privacy: keeps customer content unreadable wherever it rests. It owns the installation's
+ * key-encryption keyset, one data key per conversation (envelope encryption with Tink
+ * AES-256-GCM, bound to tenant, conversation, row and field), crypto-shredding and key
+ * rotation, the redactor that masks personal data in every structured log line and metric
+ * label, and the encrypted in-memory cache. It never stores, reads or deletes another
+ * module's rows, never writes content to disk in plain text, and knows nothing about HTTP.
+ */
+@ApplicationModule(displayName = "Privacy", allowedDependencies = { "storage", "shared" })
+@NullMarked
+package dev.enclave.privacy;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;
