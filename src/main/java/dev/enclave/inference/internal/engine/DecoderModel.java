@@ -121,6 +121,21 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		return elements * this.type.getNumOfBytes();
 	}
 
+	/** Parameters of the network, the output head counted once when it is tied. */
+	public long parameters() {
+		long count = this.weights.embedding().size() + this.weights.finalNorm().size();
+		if (this.weights.lmHead() != this.weights.embedding()) {
+			count += this.weights.lmHead().size();
+		}
+		for (LayerWeights layer : this.weights.layers()) {
+			count += layer.inputNorm().size() + layer.qkv().size() + layer.output().size()
+					+ layer.postAttentionNorm().size() + layer.gateUp().size() + layer.down().size();
+			count += (layer.qkvBias() != null) ? layer.qkvBias().size() : 0;
+			count += (layer.outputBias() != null) ? layer.outputBias().size() : 0;
+		}
+		return count;
+	}
+
 	@Override
 	public int vocabSize() {
 		return this.spec.vocabSize();

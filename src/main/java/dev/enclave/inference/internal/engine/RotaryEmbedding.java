@@ -53,7 +53,7 @@ final class RotaryEmbedding {
 		this.passed = new NDIndex().addAllDim(2).addSliceDim(dim, headDim);
 	}
 
-	/** The tables for positions {@code [start, start + count)}, shaped to broadcast over heads. */
+	/** The tables for {@code count} positions from {@code start}, shaped to broadcast over heads. */
 	NDArray[] tables(NDManager step, int start, int count) {
 		NDIndex window = new NDIndex().addSliceDim(start, start + count);
 		return new NDArray[] { this.cos.get(step, window), this.sin.get(step, window) };

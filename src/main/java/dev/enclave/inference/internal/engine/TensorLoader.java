@@ -50,7 +50,7 @@ final class TensorLoader {
 		return this.weights.contains(name);
 	}
 
-	/** Loads {@code name}, checking its shape against {@code expected}. */
+	/** Loads {@code name}, checking its shape against what config.json implies. */
 	NDArray load(String name, long... expected) {
 		TensorInfo info = this.weights.info(name);
 		if (!Arrays.equals(info.shape(), expected)) {

@@ -129,37 +129,29 @@ public final class Sampler {
 	}
 
 	/**
-	 * Sorting a whole vocabulary every step would dominate decoding, so the nucleus is
-	 * looked for among the tokens at or above the highest probability threshold (found by
-	 * bisection) whose tokens still carry top-p of the mass; the nucleus is among them.
+	 * Sorting a whole vocabulary every step would dominate decoding. The nucleus is the most
+	 * likely tokens, so it lies within any set of the most likely tokens that carries at
+	 * least top-p of the mass. Tokens below {@code (1 - p) / V} carry less than {@code 1 - p}
+	 * together, so dropping them keeps the nucleus; when a flat distribution leaves too many,
+	 * the threshold is raised by bisection while the kept mass still reaches p.
 	 */
 	private Candidates prefilter(Candidates all) {
 		double[] probabilities = all.probabilities();
-		double low = 0;
-		double high = Arrays.stream(probabilities).max().orElse(1);
-		for (int i = 0; i < 40; i++) {
-			double middle = (low + high) / 2;
-			double mass = 0;
-			for (double probability : probabilities) {
-				if (probability >= middle) {
-					mass += probability;
+		double low = (1 - this.params.topP()) / probabilities.length;
+		if (count(probabilities, low) > PREFILTER) {
+			double high = Arrays.stream(probabilities).max().orElse(1);
+			for (int i = 0; i < 30; i++) {
+				double middle = (low + high) / 2;
+				if (mass(probabilities, middle) >= this.params.topP()) {
+					low = middle;
+				}
+				else {
+					high = middle;
 				}
 			}
-			if (mass >= this.params.topP()) {
-				low = middle;
-			}
-			else {
-				high = middle;
-			}
 		}
-		int count = 0;
-		for (double probability : probabilities) {
-			if (probability >= low) {
-				count++;
-			}
-		}
-		int[] tokens = new int[count];
-		double[] kept = new double[count];
+		int[] tokens = new int[count(probabilities, low)];
+		double[] kept = new double[tokens.length];
 		int at = 0;
 		for (int i = 0; i < probabilities.length; i++) {
 			if (probabilities[i] >= low) {
@@ -168,6 +160,26 @@ public final class Sampler {
 			}
 		}
 		return new Candidates(tokens, kept);
+	}
+
+	private static int count(double[] probabilities, double threshold) {
+		int count = 0;
+		for (double probability : probabilities) {
+			if (probability >= threshold) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	private static double mass(double[] probabilities, double threshold) {
+		double mass = 0;
+		for (double probability : probabilities) {
+			if (probability >= threshold) {
+				mass += probability;
+			}
+		}
+		return mass;
 	}
 
 	private record Candidates(int[] tokens, double[] probabilities) {
