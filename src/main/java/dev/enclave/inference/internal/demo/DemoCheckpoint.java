@@ -56,12 +56,14 @@ public final class DemoCheckpoint {
 	 * @param vocab rows of the embedding and output head; at least 264, ids past the
 	 * tokenizer's are never produced
 	 * @param dtype {@code BF16} or {@code F32}
+	 * @param canStop whether the output head can produce the end-of-turn token; a
+	 * benchmark model that never stops decodes exactly as many tokens as asked
 	 */
 	public record Spec(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab, int context,
-			String dtype, long seed) {
+			String dtype, long seed, boolean canStop) {
 
 		/** The demo model: about 0.9 million parameters, 1.8 MB in BF16. */
-		public static final Spec DEMO = new Spec(128, 4, 4, 2, 384, 264, 2048, "BF16", 20261123L);
+		public static final Spec DEMO = new Spec(128, 4, 4, 2, 384, 264, 2048, "BF16", 20261123L, true);
 
 		public long parameters() {
 			long headDim = this.hidden / this.heads;
@@ -149,7 +151,8 @@ public final class DemoCheckpoint {
 		writer.add("lm_head.weight", new long[] { spec.vocab(), hidden }, (i) -> {
 			double value = head.applyAsDouble(i);
 			int token = i / hidden;
-			boolean readable = (token >= ' ' && token <= '~') || token == '\n' || token == END_OF_TURN;
+			boolean readable = (token >= ' ' && token <= '~') || token == '\n'
+					|| (token == END_OF_TURN && spec.canStop());
 			return readable ? value : 0.0;
 		});
 		return writer;

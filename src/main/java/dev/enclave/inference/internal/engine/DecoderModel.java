@@ -41,8 +41,6 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 
 	private final int maxContext;
 
-	private final float attentionScale;
-
 	private final NDIndex queriesAndKeys;
 
 	private final NDIndex values;
@@ -60,7 +58,6 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		this.weights = weights;
 		this.maxContext = maxContext;
 		this.rotary = new RotaryEmbedding(spec.rope(), spec.headDim(), maxContext, manager, type);
-		this.attentionScale = (float) (1.0 / Math.sqrt(spec.headDim()));
 		int heads = spec.heads();
 		int kv = spec.kvHeads();
 		this.queriesAndKeys = new NDIndex().addAllDim().addSliceDim(0, heads + kv);
@@ -83,6 +80,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		NDManager manager = DjlRuntime.engine().newBaseManager(device);
 		try {
 			DecoderWeights weights = architecture.load(new TensorLoader(checkpoint.weights(), manager, type), spec);
+			foldAttentionScale(weights, spec);
 			DjlRuntime.assertOn(weights.embedding(), device, name);
 			DjlRuntime.assertOn(weights.lmHead(), device, name);
 			return new DecoderModel(name, spec, manager, type, weights, context);
@@ -90,6 +88,26 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		catch (RuntimeException ex) {
 			manager.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Scales the query rows of every fused projection (and their bias) by
+	 * {@code 1/sqrt(headDim)}: rotation is linear, so the scores come out already scaled and
+	 * no step pays for the multiplication.
+	 */
+	private static void foldAttentionScale(DecoderWeights weights, DecoderSpec spec) {
+		float scale = (float) (1.0 / Math.sqrt(spec.headDim()));
+		NDIndex queryRows = new NDIndex().addSliceDim(0, (long) spec.heads() * spec.headDim());
+		for (LayerWeights layer : weights.layers()) {
+			try (NDArray rows = layer.qkv().get(queryRows)) {
+				rows.muli(scale);
+			}
+			if (layer.qkvBias() != null) {
+				try (NDArray rows = layer.qkvBias().get(queryRows)) {
+					rows.muli(scale);
+				}
+			}
 		}
 	}
 
@@ -216,13 +234,15 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			DecoderSpec spec = DecoderModel.this.spec;
 			try (NDManager step = DecoderModel.this.manager.newSubManager()) {
 				NDArray ids = step.create(Arrays.stream(tokens).asLongStream().toArray());
+				// The residual stream stays float32 whatever the compute type.
 				NDArray x = ids.getNDArrayInternal()
 					.embedding(ids, DecoderModel.this.weights.embedding(), SparseFormat.DENSE)
-					.singletonOrThrow();
-				NDArray[] tables = DecoderModel.this.rotary.tables(step, start, count);
+					.singletonOrThrow()
+					.toType(DataType.FLOAT32, false);
+				NDArray rotations = DecoderModel.this.rotary.rotations(step, start, count);
 				NDArray mask = (count > 1) ? causalMask(step, start, count) : null;
 				for (int layer = 0; layer < spec.layers(); layer++) {
-					x = layer(layer, x, tables, mask, step, start, count);
+					x = layer(layer, x, rotations, mask, step, start, count);
 				}
 				if (!allPositions) {
 					x = x.get(new NDIndex().addSliceDim(count - 1, count));
@@ -242,7 +262,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			}
 		}
 
-		private NDArray layer(int index, NDArray x, NDArray[] tables, NDArray mask, NDManager step, int start,
+		private NDArray layer(int index, NDArray x, NDArray rotations, NDArray mask, NDManager step, int start,
 				int count) {
 			DecoderSpec spec = DecoderModel.this.spec;
 			LayerWeights weights = DecoderModel.this.weights.layers().get(index);
@@ -254,7 +274,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 
 			NDArray qkv = linear(rmsNorm(x, weights.inputNorm()), weights.qkv(), weights.qkvBias())
 				.reshape(count, heads + 2L * kvHeads, headDim);
-			NDArray rotated = DecoderModel.this.rotary.apply(qkv.get(DecoderModel.this.queriesAndKeys), tables);
+			NDArray rotated = RotaryEmbedding.apply(qkv.get(DecoderModel.this.queriesAndKeys), rotations);
 			NDArray query = rotated.get(DecoderModel.this.queries);
 			NDArray key = rotated.get(DecoderModel.this.keys).transpose(1, 0, 2);
 			NDArray value = qkv.get(DecoderModel.this.values).transpose(1, 0, 2);
@@ -269,7 +289,8 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			// [tokens, heads, dim] -> [kvHeads, group * tokens, dim]: the queries of one group
 			// attend to that group's keys in one batched product.
 			NDArray grouped = query.transpose(1, 0, 2).reshape(kvHeads, (long) group * count, headDim);
-			NDArray scores = grouped.matMul(keys.transpose(0, 2, 1)).mul(DecoderModel.this.attentionScale);
+			// Queries were pre-scaled by 1/sqrt(headDim) at load time.
+			NDArray scores = grouped.matMul(keys.transpose(0, 2, 1));
 			if (mask != null) {
 				scores = scores.reshape(kvHeads, group, count, total).add(mask).reshape(kvHeads, (long) group * count,
 						total);
@@ -278,14 +299,14 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 				.reshape(heads, count, headDim)
 				.transpose(1, 0, 2)
 				.reshape(count, (long) heads * headDim);
-			NDArray attended = x.add(linear(context, weights.output(), weights.outputBias()));
+			NDArray attended = x.add(wide(linear(context, weights.output(), weights.outputBias())));
 
-			NDArray gateUp = linear(rmsNorm(attended, weights.postAttentionNorm()), weights.gateUp(), null);
+			NDArray gateUp = wide(linear(rmsNorm(attended, weights.postAttentionNorm()), weights.gateUp(), null));
 			long width = spec.intermediateSize();
 			NDArray gate = gateUp.get(new NDIndex().addAllDim().addSliceDim(0, width));
 			NDArray up = gateUp.get(new NDIndex().addAllDim().addSliceDim(width, 2 * width));
 			NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-			return attended.add(linear(activated, weights.down(), null));
+			return attended.add(wide(linear(narrow(activated), weights.down(), null)));
 		}
 
 		/** Grows the cache geometrically, so appending is amortised constant time. */
@@ -328,11 +349,23 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		return step.create(mask, new Shape(count, total)).toType(this.type, false);
 	}
 
-	/** {@code x / sqrt(mean(x^2) + eps) * w}, computed in float32 whatever the compute type. */
+	/**
+	 * {@code x / sqrt(mean(x^2) + eps) * w} on the float32 residual stream, handed to the next
+	 * projection in the compute type.
+	 */
 	private NDArray rmsNorm(NDArray x, NDArray weight) {
-		NDArray wide = x.toType(DataType.FLOAT32, false);
-		NDArray rms = wide.square().mean(new int[] { -1 }, true).add(this.spec.normEps()).sqrt();
-		return wide.div(rms).toType(this.type, false).mul(weight);
+		NDArray rms = x.square().mean(new int[] { -1 }, true).add(this.spec.normEps()).sqrt();
+		return narrow(x.div(rms).mul(weight));
+	}
+
+	/** To the compute type; free when that is float32. */
+	private NDArray narrow(NDArray x) {
+		return x.toType(this.type, false);
+	}
+
+	/** Projections' outputs rejoin the float32 residual stream and activations. */
+	private static NDArray wide(NDArray x) {
+		return x.toType(DataType.FLOAT32, false);
 	}
 
 	private NDArray softmax(NDArray scores) {

@@ -46,17 +46,17 @@ final class Glm4Architecture implements Architecture {
 		for (int layer = 0; layer < spec.layers(); layer++) {
 			String prefix = LAYERS + layer + ".";
 			String attention = prefix + "self_attention.";
-			layers.add(new LayerWeights(tensors.load(prefix + "input_layernorm.weight", hidden),
+			layers.add(new LayerWeights(tensors.loadFloat32(prefix + "input_layernorm.weight", hidden),
 					tensors.load(attention + "query_key_value.weight", spec.qkvWidth(), hidden),
 					spec.qkvBias() ? tensors.load(attention + "query_key_value.bias", spec.qkvWidth()) : null,
 					tensors.load(attention + "dense.weight", hidden, spec.heads() * spec.headDim()), null,
-					tensors.load(prefix + "post_attention_layernorm.weight", hidden),
+					tensors.loadFloat32(prefix + "post_attention_layernorm.weight", hidden),
 					tensors.load(prefix + "mlp.dense_h_to_4h.weight", 2L * spec.intermediateSize(), hidden),
 					tensors.load(prefix + "mlp.dense_4h_to_h.weight", hidden, spec.intermediateSize())));
 		}
 		return new DecoderWeights(
 				tensors.load("transformer.embedding.word_embeddings.weight", spec.vocabSize(), hidden), layers,
-				tensors.load("transformer.encoder.final_layernorm.weight", hidden),
+				tensors.loadFloat32("transformer.encoder.final_layernorm.weight", hidden),
 				tensors.load("transformer.output_layer.weight", spec.vocabSize(), hidden));
 	}
 

@@ -67,15 +67,15 @@ class LlamaArchitecture implements Architecture {
 			NDArray gateUp = tensors.concat(
 					tensors.load(prefix + "mlp.gate_proj.weight", spec.intermediateSize(), hidden),
 					tensors.load(prefix + "mlp.up_proj.weight", spec.intermediateSize(), hidden));
-			layers.add(new LayerWeights(tensors.load(prefix + "input_layernorm.weight", hidden), qkv, qkvBias,
+			layers.add(new LayerWeights(tensors.loadFloat32(prefix + "input_layernorm.weight", hidden), qkv, qkvBias,
 					tensors.load(attention + "o_proj.weight", hidden, queries),
 					spec.outputBias() ? tensors.load(attention + "o_proj.bias", hidden) : null,
-					tensors.load(prefix + "post_attention_layernorm.weight", hidden), gateUp,
+					tensors.loadFloat32(prefix + "post_attention_layernorm.weight", hidden), gateUp,
 					tensors.load(prefix + "mlp.down_proj.weight", hidden, spec.intermediateSize())));
 		}
 		NDArray lmHead = spec.tiedEmbeddings() ? embedding
 				: tensors.load("lm_head.weight", spec.vocabSize(), hidden);
-		return new DecoderWeights(embedding, layers, tensors.load("model.norm.weight", hidden), lmHead);
+		return new DecoderWeights(embedding, layers, tensors.loadFloat32("model.norm.weight", hidden), lmHead);
 	}
 
 }

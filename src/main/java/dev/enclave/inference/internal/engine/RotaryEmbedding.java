@@ -7,70 +7,78 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Rotary position embedding, precomputed for every position up to the model's context. Both
- * layouts are one formula, {@code x * C + swap(x) * S}: {@code swap} exchanges the two
- * members of each rotated pair (the halves for LLaMA, neighbours for GLM), {@code C} holds
- * the cosine for both members and {@code S} the sine, negated for the first member.
+ * Rotary position embedding as one matrix per position. Both layouts rotate pairs of
+ * dimensions of each head: the two halves of the rotated part (LLaMA, Qwen2) or neighbours
+ * (GLM, which rotates only the first half of each head and passes the rest through). For a
+ * position {@code p} that is {@code out = x · M(p)} with
+ * {@code M(p) = diag(C(p)) + P · diag(S(p))}: {@code C} the cosine of each dimension's
+ * angle (1 where nothing rotates), {@code S} the sine, negated for the first member of each
+ * pair, and {@code P} the permutation that swaps the members of each pair. Every layer then
+ * rotates its queries and keys with a single batched product, and since each column of
+ * {@code M} has at most two non-zero entries, the result is the textbook formula's.
  */
 final class RotaryEmbedding {
-
-	private final RopeSpec spec;
-
-	private final int headDim;
 
 	private final NDArray cos;
 
 	private final NDArray sin;
 
-	private final NDIndex rotated;
+	private final NDArray identity;
 
-	private final NDIndex passed;
+	private final NDArray swap;
 
 	RotaryEmbedding(RopeSpec spec, int headDim, int positions, NDManager manager, DataType type) {
-		this.spec = spec;
-		this.headDim = headDim;
 		int dim = spec.rotaryDim();
 		int pairs = dim / 2;
 		float[] frequencies = spec.inverseFrequencies();
-		float[] cos = new float[positions * dim];
-		float[] sin = new float[positions * dim];
+		float[] cos = new float[positions * headDim];
+		float[] sin = new float[positions * headDim];
+		float[] swap = new float[headDim * headDim];
+		float[] identity = new float[headDim * headDim];
+		for (int i = 0; i < headDim; i++) {
+			identity[i * headDim + i] = 1;
+		}
+		for (int pair = 0; pair < pairs; pair++) {
+			int first = spec.interleaved() ? 2 * pair : pair;
+			int second = spec.interleaved() ? 2 * pair + 1 : pair + pairs;
+			swap[first * headDim + second] = 1;
+			swap[second * headDim + first] = 1;
+		}
 		for (int position = 0; position < positions; position++) {
+			int row = position * headDim;
+			java.util.Arrays.fill(cos, row + dim, row + headDim, 1f);
 			for (int pair = 0; pair < pairs; pair++) {
 				float angle = (float) position * frequencies[pair];
 				float c = (float) Math.cos(angle);
 				float s = (float) Math.sin(angle);
 				int first = spec.interleaved() ? 2 * pair : pair;
 				int second = spec.interleaved() ? 2 * pair + 1 : pair + pairs;
-				cos[position * dim + first] = c;
-				cos[position * dim + second] = c;
-				sin[position * dim + first] = -s;
-				sin[position * dim + second] = s;
+				cos[row + first] = c;
+				cos[row + second] = c;
+				sin[row + first] = -s;
+				sin[row + second] = s;
 			}
 		}
-		this.cos = manager.create(cos, new Shape(positions, 1, dim)).toType(type, false);
-		this.sin = manager.create(sin, new Shape(positions, 1, dim)).toType(type, false);
-		this.rotated = new NDIndex().addAllDim(2).addSliceDim(0, dim);
-		this.passed = new NDIndex().addAllDim(2).addSliceDim(dim, headDim);
+		this.cos = manager.create(cos, new Shape(positions, 1, headDim)).toType(type, false);
+		this.sin = manager.create(sin, new Shape(positions, 1, headDim)).toType(type, false);
+		this.identity = manager.create(identity, new Shape(headDim, headDim)).toType(type, false);
+		this.swap = manager.create(swap, new Shape(headDim, headDim)).toType(type, false);
 	}
 
-	/** The tables for {@code count} positions from {@code start}, shaped to broadcast over heads. */
-	NDArray[] tables(NDManager step, int start, int count) {
+	/**
+	 * The rotation matrices of {@code count} positions from {@code start}, shape
+	 * {@code [count, headDim, headDim]}; built once per step and shared by every layer.
+	 */
+	NDArray rotations(NDManager step, int start, int count) {
 		NDIndex window = new NDIndex().addSliceDim(start, start + count);
-		return new NDArray[] { this.cos.get(step, window), this.sin.get(step, window) };
+		NDArray cos = this.cos.get(step, window);
+		NDArray sin = this.sin.get(step, window);
+		return cos.mul(this.identity).add(sin.mul(this.swap));
 	}
 
 	/** Rotates {@code x} of shape {@code [tokens, heads, headDim]}. */
-	NDArray apply(NDArray x, NDArray[] tables) {
-		int dim = this.spec.rotaryDim();
-		boolean partial = dim < this.headDim;
-		NDArray part = partial ? x.get(this.rotated) : x;
-		long tokens = x.getShape().get(0);
-		long heads = x.getShape().get(1);
-		Shape pairs = this.spec.interleaved() ? new Shape(tokens, heads, dim / 2, 2)
-				: new Shape(tokens, heads, 2, dim / 2);
-		NDArray swapped = part.reshape(pairs).flip(this.spec.interleaved() ? 3 : 2).reshape(tokens, heads, dim);
-		NDArray rotated = part.mul(tables[0]).add(swapped.mul(tables[1]));
-		return partial ? rotated.concat(x.get(this.passed), 2) : rotated;
+	static NDArray apply(NDArray x, NDArray rotations) {
+		return x.matMul(rotations);
 	}
 
 }

@@ -50,8 +50,20 @@ final class TensorLoader {
 		return this.weights.contains(name);
 	}
 
-	/** Loads {@code name}, checking its shape against what config.json implies. */
+	/** Loads {@code name} in the compute type, checking its shape against config.json. */
 	NDArray load(String name, long... expected) {
+		return load(name, this.computeType, expected);
+	}
+
+	/**
+	 * Loads {@code name} in float32 whatever the compute type: norm weights, which scale the
+	 * float32 residual stream.
+	 */
+	NDArray loadFloat32(String name, long... expected) {
+		return load(name, DataType.FLOAT32, expected);
+	}
+
+	private NDArray load(String name, DataType type, long... expected) {
 		TensorInfo info = this.weights.info(name);
 		if (!Arrays.equals(info.shape(), expected)) {
 			throw new CheckpointException("tensor " + name + " has shape " + Arrays.toString(info.shape())
@@ -79,7 +91,7 @@ final class TensorLoader {
 				blocks.add(block(file, info, row * rowElements, count * rowElements, new Shape(shape), staging));
 			}
 			NDArray whole = (blocks.size() == 1) ? blocks.singletonOrThrow() : NDArrays.concat(blocks, 0);
-			NDArray result = whole.toDevice(this.target.getDevice(), false).toType(this.computeType, false);
+			NDArray result = whole.toDevice(this.target.getDevice(), false).toType(type, false);
 			// Staging memory is freed with its manager; the result moves to the model's.
 			result.attach(this.target);
 			return result;
