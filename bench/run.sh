@@ -65,27 +65,4 @@ fi
 
 echo
 echo "== summary ($DTYPE checkpoint; mean over rounds of the median decode tokens/s)"
-awk '
-	/RESULT bandwidth/ { for (i = 1; i <= NF; i++) if ($i ~ /^read_gbps=/) { split($i, a, "="); if (a[2] + 0 > bw) bw = a[2] + 0 } }
-	/RESULT checkpoint/ || /RESULT decode engine=enclave/ {
-		for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "weight_bytes_per_token" && $0 ~ /float32/) bytes4 = a[2] }
-	}
-	/RESULT decode/ {
-		name = ""; tps = 0; width = 4
-		for (i = 1; i <= NF; i++) {
-			split($i, a, "=")
-			if (a[1] == "engine") name = a[2]
-			if (a[1] == "weights" || a[1] == "dtype") { name = name "/" a[2]; if (a[2] ~ /16/) width = 2 }
-			if (a[1] == "median_tps") tps = a[2]
-		}
-		sum[name] += tps; n[name]++; bytes[name] = width
-	}
-	END {
-		printf "memory read bandwidth %.1f GB/s (best measured); weights read per token: %.0f MB at 4 bytes, %.0f MB at 2 bytes\n", bw, bytes4 / 1e6, bytes4 / 2e6
-		printf "bandwidth bound: %.1f tokens/s at 4 bytes per weight, %.1f tokens/s at 2\n", bw * 1e9 / bytes4, bw * 2e9 / bytes4
-		for (e in sum) {
-			t = sum[e] / n[e]; bound = bw * 1e9 / (bytes4 * bytes[e] / 4)
-			printf "%-28s %7.2f tokens/s  %.2f of its bandwidth bound\n", e, t, t / bound; tps[e] = t
-		}
-		for (e in tps) if (e ~ /^jlama/) for (m in tps) if (m ~ /^enclave/) printf "%s / %s = %.2f\n", m, e, tps[m] / tps[e]
-	}' "$RESULTS"
+bench/summary.sh "$RESULTS"
