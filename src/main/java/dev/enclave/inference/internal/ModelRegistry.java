@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -122,7 +123,7 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 				tokenizer.tokenId(eos).ifPresent(stops::add);
 			}
 			String description = demo ? DemoCheckpoint.LABEL : String.format("%s checkpoint, %s parameters, on %s as %s",
-					model.spec().architecture(), parameters(model), device, type.name().toLowerCase(java.util.Locale.ROOT));
+					model.spec().architecture(), parameters(model), device, type.name().toLowerCase(Locale.ROOT));
 			ServedModel served = new ServedModel(settings.name(), description, checkpoint.sealed(), model, tokenizer,
 					template, checkpoint.generation(), Set.copyOf(stops));
 			log.info("Model {} is served: {}, {} layers, context {}, verified and loaded in {} ms{}", settings.name(),

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.Stream;
 
 import dev.enclave.inference.internal.checkpoint.Sha256Manifest;
@@ -147,7 +148,7 @@ public final class DemoCheckpoint {
 						gaussian(random, 1 / Math.sqrt(spec.intermediate())));
 		}
 		writer.add("model.norm.weight", new long[] { hidden }, (i) -> 1.0);
-		java.util.function.IntToDoubleFunction head = gaussian(random, 4 / Math.sqrt(hidden));
+		IntToDoubleFunction head = gaussian(random, 4 / Math.sqrt(hidden));
 		writer.add("lm_head.weight", new long[] { spec.vocab(), hidden }, (i) -> {
 			double value = head.applyAsDouble(i);
 			int token = i / hidden;
@@ -159,7 +160,7 @@ public final class DemoCheckpoint {
 	}
 
 	/** Values drawn in element order, so a tensor's contents depend only on the seed. */
-	private static java.util.function.IntToDoubleFunction gaussian(SplittableRandom random, double scale) {
+	private static IntToDoubleFunction gaussian(SplittableRandom random, double scale) {
 		SplittableRandom stream = random.split();
 		return (i) -> stream.nextGaussian() * scale;
 	}

@@ -1,5 +1,6 @@
 package dev.enclave.inference.internal.engine;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,7 @@ public record DeviceSpec(Kind kind, int gpu) {
 
 	/** Parses {@code auto}, {@code cpu} or {@code gpu:N}. */
 	public static DeviceSpec parse(String value) {
-		String text = value.trim().toLowerCase(java.util.Locale.ROOT);
+		String text = value.trim().toLowerCase(Locale.ROOT);
 		if (text.equals("auto")) {
 			return new DeviceSpec(Kind.AUTO, -1);
 		}
@@ -39,7 +40,7 @@ public record DeviceSpec(Kind kind, int gpu) {
 
 	@Override
 	public String toString() {
-		return (this.kind == Kind.GPU) ? "gpu:" + this.gpu : this.kind.name().toLowerCase(java.util.Locale.ROOT);
+		return (this.kind == Kind.GPU) ? "gpu:" + this.gpu : this.kind.name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.enclave.inference.internal.engine;
 
+import java.util.Locale;
 import java.util.Set;
 
 import ai.djl.Device;
@@ -82,7 +83,7 @@ public final class DjlRuntime {
 	/** {@code CUDA} when the loaded PyTorch was built with CUDA, else {@code CPU-only}. */
 	public static String flavour() {
 		Set<String> features = JniUtils.getFeatures();
-		return features.stream().anyMatch((feature) -> feature.toUpperCase(java.util.Locale.ROOT).contains("CUDA"))
+		return features.stream().anyMatch((feature) -> feature.toUpperCase(Locale.ROOT).contains("CUDA"))
 				? "CUDA" : "CPU-only";
 	}
 

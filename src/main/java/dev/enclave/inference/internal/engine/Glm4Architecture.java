@@ -3,7 +3,6 @@ package dev.enclave.inference.internal.engine;
 import java.util.ArrayList;
 import java.util.List;
 
-import ai.djl.ndarray.NDArray;
 import tools.jackson.databind.JsonNode;
 
 /**

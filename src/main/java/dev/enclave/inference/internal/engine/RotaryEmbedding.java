@@ -1,5 +1,7 @@
 package dev.enclave.inference.internal.engine;
 
+import java.util.Arrays;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -46,7 +48,7 @@ final class RotaryEmbedding {
 		}
 		for (int position = 0; position < positions; position++) {
 			int row = position * headDim;
-			java.util.Arrays.fill(cos, row + dim, row + headDim, 1f);
+			Arrays.fill(cos, row + dim, row + headDim, 1f);
 			for (int pair = 0; pair < pairs; pair++) {
 				float angle = (float) position * frequencies[pair];
 				float c = (float) Math.cos(angle);

@@ -1,6 +1,7 @@
 package dev.enclave.inference.internal.template;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class PythonJson {
 			out.append('}');
 		}
 		else if (value instanceof Collection<?> || value instanceof Object[]) {
-			Collection<?> items = (value instanceof Object[] array) ? java.util.Arrays.asList(array)
+			Collection<?> items = (value instanceof Object[] array) ? Arrays.asList(array)
 					: (Collection<?>) value;
 			if (items.isEmpty()) {
 				out.append("[]");

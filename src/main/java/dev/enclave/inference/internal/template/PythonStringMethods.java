@@ -2,6 +2,7 @@ package dev.enclave.inference.internal.template;
 
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,7 @@ final class PythonStringMethods extends ELResolver {
 		return switch (name) {
 			case "items" -> (params.length == 0) ? map.entrySet()
 				.stream()
-				.map((entry) -> java.util.Arrays.asList(entry.getKey(), entry.getValue()))
+				.map((entry) -> Arrays.asList(entry.getKey(), entry.getValue()))
 				.toList() : UNHANDLED;
 			case "keys" -> (params.length == 0) ? new ArrayList<>(map.keySet()) : UNHANDLED;
 			case "values" -> (params.length == 0) ? new ArrayList<>(map.values()) : UNHANDLED;
