@@ -1,0 +1,101 @@
+package dev.enclave.inference.internal;
+
+import java.util.List;
+
+import dev.enclave.gateway.ApiException;
+import dev.enclave.inference.InferenceChatOptions;
+import dev.enclave.inference.internal.checkpoint.GenerationDefaults;
+import dev.enclave.inference.internal.generation.GenerationRequest;
+import dev.enclave.inference.internal.generation.SamplingParams;
+import dev.enclave.inference.internal.template.ChatTemplate;
+import dev.enclave.inference.internal.template.ChatTemplateException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+
+/**
+ * Turns a Spring AI prompt into a generation request for one model: renders the
+ * conversation with the model's own chat template, tokenises it, and settles the sampling
+ * options (the request's, else the checkpoint's {@code generation_config.json}, else
+ * OpenAI's defaults). Problems are the caller's and come back as {@code invalid_request}
+ * naming the field.
+ */
+final class ChatRequests {
+
+	private static final int MAX_STOP_STRINGS = 16;
+
+	private ChatRequests() {
+	}
+
+	static GenerationRequest of(ServedModel model, Prompt prompt) {
+		ChatTemplate template = model.template();
+		if (template == null) {
+			throw ApiException.invalidParam("model", "Model '" + model.name()
+					+ "' has no chat template in its tokenizer_config.json, so it cannot serve chat");
+		}
+		ChatOptions options = prompt.getOptions();
+		String text;
+		try {
+			text = template.render(ChatMessages.messages(prompt.getInstructions()), ChatMessages.tools(options), true);
+		}
+		catch (ChatTemplateException ex) {
+			throw ApiException.invalidParam("messages", "The model's chat template refused the conversation: "
+					+ ex.getMessage());
+		}
+		int[] tokens = model.tokenizer().encode(text);
+		int context = model.model().maxContext();
+		if (tokens.length >= context) {
+			throw ApiException.invalidParam("messages", "The conversation is " + tokens.length
+					+ " tokens long; model '" + model.name() + "' holds at most " + context
+					+ " tokens of conversation and answer together");
+		}
+		int room = context - tokens.length;
+		Integer requested = (options != null) ? options.getMaxTokens() : null;
+		if (requested != null && requested < 1) {
+			throw ApiException.invalidParam("max_tokens", "max_tokens must be at least 1");
+		}
+		int maxTokens = (requested != null) ? Math.min(requested, room) : room;
+		List<String> stops = (options != null && options.getStopSequences() != null) ? options.getStopSequences()
+				: List.of();
+		if (stops.size() > MAX_STOP_STRINGS) {
+			throw ApiException.invalidParam("stop", "At most " + MAX_STOP_STRINGS + " stop sequences are allowed");
+		}
+		return new GenerationRequest(tokens, maxTokens, sampling(options, model.defaults()), model.stopTokens(), stops);
+	}
+
+	private static SamplingParams sampling(@Nullable ChatOptions options, GenerationDefaults defaults) {
+		if (options != null) {
+			unsupported("frequency_penalty", options.getFrequencyPenalty());
+			unsupported("presence_penalty", options.getPresencePenalty());
+		}
+		// A checkpoint that says do_sample false decodes greedily unless asked otherwise;
+		// otherwise its temperature, else OpenAI's default of 1.
+		Double fallback = Boolean.FALSE.equals(defaults.doSample()) ? 0.0 : first(defaults.temperature(), 1.0);
+		Double temperature = first((options != null) ? options.getTemperature() : null, fallback);
+		if (temperature < 0 || temperature > 2) {
+			throw ApiException.invalidParam("temperature", "temperature must be between 0 and 2");
+		}
+		Double topP = first((options != null) ? options.getTopP() : null, first(defaults.topP(), 1.0));
+		if (!(topP > 0 && topP <= 1)) {
+			throw ApiException.invalidParam("top_p", "top_p must be greater than 0 and at most 1");
+		}
+		Integer topK = first((options != null) ? options.getTopK() : null, first(defaults.topK(), 0));
+		if (topK < 0) {
+			throw ApiException.invalidParam("top_k", "top_k must be at least 0");
+		}
+		Long seed = (options instanceof InferenceChatOptions inference) ? inference.getSeed() : null;
+		return new SamplingParams(temperature, topK, topP, seed);
+	}
+
+	private static void unsupported(String field, @Nullable Double value) {
+		if (value != null && value != 0) {
+			throw ApiException.invalidParam(field, field + " is not supported by local models");
+		}
+	}
+
+	private static <T> T first(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+}

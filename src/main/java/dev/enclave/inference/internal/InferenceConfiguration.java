@@ -1,0 +1,34 @@
+package dev.enclave.inference.internal;
+
+import java.time.Clock;
+
+import dev.enclave.storage.DataDirectory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the local engine: the model registry (which loads and verifies every model before
+ * the application is ready), the {@code ChatModel} other modules talk to, and the models'
+ * readiness.
+ */
+@Configuration(proxyBeanMethods = false)
+class InferenceConfiguration {
+
+	@Bean(destroyMethod = "close")
+	ModelRegistry modelRegistry(InferenceSettings settings, DataDirectory dataDirectory, Clock clock) {
+		return new ModelRegistry(settings, dataDirectory, clock);
+	}
+
+	@Bean(destroyMethod = "close")
+	DjlChatModel djlChatModel(ModelRegistry registry, InferenceSettings settings) {
+		return new DjlChatModel(registry, settings.maxConcurrentGenerations(), settings.maxQueuedGenerations());
+	}
+
+	/** Named so its readiness component is {@code models}. */
+	@Bean
+	ModelHealthIndicator modelsHealthIndicator(ModelRegistry registry) {
+		return new ModelHealthIndicator(registry);
+	}
+
+}

@@ -1,0 +1,150 @@
+package dev.enclave.inference.internal.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A checkpoint's {@code SHA256SUMS}: one {@code <hex digest>  <file name>} line per file,
+ * exactly what {@code sha256sum} writes (a {@code *} before the name marks binary mode and
+ * is accepted). It is the supply-chain seal of a checkpoint: nothing is loaded that it does
+ * not list with a matching digest.
+ */
+public final class Sha256Manifest {
+
+	/** The manifest's file name inside a checkpoint directory. */
+	public static final String FILE_NAME = "SHA256SUMS";
+
+	private static final Pattern LINE = Pattern.compile("([0-9a-fA-F]{64}) [ *](.+)");
+
+	private static final int READ_BUFFER = 1 << 20;
+
+	private final Map<String, String> digests;
+
+	private final String digest;
+
+	private Sha256Manifest(Map<String, String> digests, String digest) {
+		this.digests = Collections.unmodifiableMap(digests);
+		this.digest = digest;
+	}
+
+	/**
+	 * Reads the manifest of {@code directory}.
+	 * @param pinnedDigest when set, the SHA-256 the manifest itself must have, so an attacker
+	 * who can write the directory cannot rewrite the manifest along with the weights
+	 */
+	public static Sha256Manifest read(Path directory, @Nullable String pinnedDigest) {
+		Path file = directory.resolve(FILE_NAME);
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (NoSuchFileException ex) {
+			throw new CheckpointException(FILE_NAME + " is missing in " + directory
+					+ "; create it with: (cd " + directory + " && sha256sum *.json *.safetensors > " + FILE_NAME + ")");
+		}
+		catch (IOException ex) {
+			throw new CheckpointException("Cannot read " + file + ": " + ex.getMessage(), ex);
+		}
+		String digest = HexFormat.of().formatHex(sha256().digest(bytes));
+		if (pinnedDigest != null && !pinnedDigest.equalsIgnoreCase(digest)) {
+			throw new CheckpointException(FILE_NAME + " in " + directory + " has SHA-256 " + digest
+					+ " but sha256sums-digest pins " + pinnedDigest.toLowerCase(Locale.ROOT));
+		}
+		Map<String, String> digests = new LinkedHashMap<>();
+		String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\r?\n");
+		for (int i = 0; i < lines.length; i++) {
+			if (lines[i].isBlank()) {
+				continue;
+			}
+			Matcher matcher = LINE.matcher(lines[i]);
+			if (!matcher.matches()) {
+				throw new CheckpointException(FILE_NAME + " line " + (i + 1) + " is not '<sha256>  <file name>'");
+			}
+			String name = matcher.group(2);
+			if (name.startsWith("./")) {
+				name = name.substring(2);
+			}
+			if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
+				throw new CheckpointException(FILE_NAME + " line " + (i + 1) + " names '" + name
+						+ "'; only files directly in the checkpoint directory may be listed");
+			}
+			if (digests.put(name, matcher.group(1).toLowerCase(Locale.ROOT)) != null) {
+				throw new CheckpointException(FILE_NAME + " lists " + name + " twice");
+			}
+		}
+		return new Sha256Manifest(digests, digest);
+	}
+
+	/** The listed file names and their digests, in manifest order. */
+	public Map<String, String> digests() {
+		return this.digests;
+	}
+
+	/** The SHA-256 of the manifest file itself, the value {@code sha256sums-digest} pins. */
+	public String digest() {
+		return this.digest;
+	}
+
+	public boolean lists(String fileName) {
+		return this.digests.containsKey(fileName);
+	}
+
+	/** Checks that every listed file exists and has its listed digest. */
+	public void verifyAll(Path directory) {
+		this.digests.forEach((name, expected) -> {
+			Path file = directory.resolve(name);
+			if (!Files.isRegularFile(file)) {
+				throw new CheckpointException(name + " is listed in " + FILE_NAME + " but missing from " + directory);
+			}
+			String actual = sha256(file);
+			if (!actual.equals(expected)) {
+				throw new CheckpointException(name + " in " + directory + " does not match " + FILE_NAME
+						+ " (expected SHA-256 " + expected + ", found " + actual + ")");
+			}
+		});
+	}
+
+	/** The hex SHA-256 of a file, read in 1 MiB blocks so any size works. */
+	public static String sha256(Path file) {
+		MessageDigest digest = sha256();
+		ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BUFFER);
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			while (channel.read(buffer) >= 0) {
+				buffer.flip();
+				digest.update(buffer);
+				buffer.clear();
+			}
+		}
+		catch (IOException ex) {
+			throw new CheckpointException("Cannot read " + file + ": " + ex.getMessage(), ex);
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java runtime has SHA-256", ex);
+		}
+	}
+
+}
