@@ -1,0 +1,22 @@
+package dev.enclave.conversation;
+
+import java.util.Locale;
+
+/**
+ * How a message ended: {@code complete}, {@code partial} (the client went away and
+ * generation was cancelled; what had been generated is kept) or {@code failed} (the engine
+ * failed; what had been generated, possibly nothing, is kept).
+ */
+public enum MessageStatus {
+
+	COMPLETE, PARTIAL, FAILED;
+
+	public String value() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	public static MessageStatus of(String value) {
+		return valueOf(value.toUpperCase(Locale.ROOT));
+	}
+
+}

@@ -1,0 +1,18 @@
+package dev.enclave.conversation;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one completion cost: numbers and names only, never content. Kept in plain columns so
+ * usage reports never decrypt anything.
+ *
+ * @param model the model that answered
+ * @param promptTokens tokens of the prompt as the model saw it
+ * @param completionTokens tokens generated
+ * @param finishReason why generation ended ({@code stop}, {@code length}, {@code cancelled},
+ * {@code error}, ...), or null when unknown
+ * @param latencyMs from the request to the last token, in milliseconds
+ */
+public record UsageRecord(String model, int promptTokens, int completionTokens, @Nullable String finishReason,
+		long latencyMs) {
+}
