@@ -58,6 +58,14 @@ public final class ErrorResponses {
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
 	}
 
+	/**
+	 * The envelope of {@code error} as JSON, for a failure that must travel inside a response
+	 * that has already started, such as the {@code error} event of a server-sent event stream.
+	 */
+	public String envelopeJson(ServerWebExchange exchange, ApiException error) {
+		return this.json.writeValueAsString(ErrorEnvelope.of(error, TraceIds.of(exchange), this.clock.instant()));
+	}
+
 	/** Whole seconds, rounded up and never 0: the earliest moment a retry can succeed. */
 	static long retryAfterSeconds(Duration delay) {
 		long seconds = delay.getSeconds() + ((delay.getNano() > 0) ? 1 : 0);
