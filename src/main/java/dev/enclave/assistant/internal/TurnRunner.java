@@ -13,6 +13,7 @@ import dev.enclave.conversation.TurnOutcome;
 import dev.enclave.conversation.UsageRecord;
 import dev.enclave.inference.ContextWindow;
 import dev.enclave.inference.InferenceChatOptions;
+import dev.enclave.ratelimit.TokenReservation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,18 @@ final class TurnRunner {
 
 		private @Nullable String finishReason;
 
+		/** The prompt's tokens, known once the prompt is built. */
+		private volatile int promptTokens;
+
+		private volatile int maxTokens;
+
+		private volatile @Nullable TokenReservation reservation;
+
+		/** Rendering and tokenising a long history is CPU work: off the event loop, and once. */
+		private final Mono<Prompt> prompt = Mono.fromCallable(this::prompt)
+			.subscribeOn(Schedulers.boundedElastic())
+			.cache();
+
 		private Run(Turn turn) {
 			this.turn = turn;
 		}
@@ -88,16 +101,28 @@ final class TurnRunner {
 		 * it cancels the generation.
 		 */
 		Flux<String> deltas() {
-			return Mono.fromCallable(this::prompt)
-				// Rendering and tokenising a long history is CPU work: off the event loop.
-				.subscribeOn(Schedulers.boundedElastic())
-				.flatMapMany(TurnRunner.this.chat::stream)
+			return this.prompt.flatMapMany(TurnRunner.this.chat::stream)
 				.handle((chunk, sink) -> {
 					String delta = accept(chunk);
 					if (!delta.isEmpty()) {
 						sink.next(delta);
 					}
 				});
+		}
+
+		/**
+		 * The tokens to reserve before generation: the prompt's, plus the most the answer may
+		 * take. A prompt that cannot be built fails the generation the same way later; until
+		 * then only the answer's room is reserved.
+		 */
+		Mono<Long> estimate() {
+			return this.prompt.map((built) -> (long) this.promptTokens + this.maxTokens)
+				.onErrorResume((ex) -> Mono.just((long) TurnRunner.this.settings.maxAnswerTokens()));
+		}
+
+		/** The reservation the end of this turn settles to the tokens really used. */
+		void charge(TokenReservation reservation) {
+			this.reservation = reservation;
 		}
 
 		/** Ends the turn; later calls do nothing and return empty. */
@@ -118,8 +143,29 @@ final class TurnRunner {
 						? this.usage.getCompletionTokens() : 0;
 				record = new UsageRecord(this.turn.model(), prompt, completion, reason, latency);
 			}
-			return TurnRunner.this.conversations.endTurn(this.turn,
-					new TurnOutcome(answer(), status, record, this.ttftMs));
+			TokenReservation held = this.reservation;
+			Mono<Void> settled = (held != null) ? usedTokens(record).flatMap(held::settle) : Mono.empty();
+			return settled.then(TurnRunner.this.conversations.endTurn(this.turn,
+					new TurnOutcome(answer(), status, record, this.ttftMs)));
+		}
+
+		/**
+		 * What the turn really cost. The engine reports usage when the answer ends; a stream
+		 * cut short (cancelled, failed) has none, so its prompt and the answer streamed so far
+		 * are counted here. A turn that failed before any answer costs nothing.
+		 */
+		private Mono<Long> usedTokens(UsageRecord record) {
+			if (record.completionTokens() > 0) {
+				return Mono.just((long) record.promptTokens() + record.completionTokens());
+			}
+			String partial = answer();
+			if (partial.isEmpty() && "error".equals(record.finishReason())) {
+				return Mono.just(0L);
+			}
+			return Mono.fromCallable(() -> (long) this.promptTokens
+					+ TurnRunner.this.window.textTokens(this.turn.model(), partial))
+				.subscribeOn(Schedulers.boundedElastic())
+				.onErrorReturn((long) this.promptTokens);
 		}
 
 		/** Ends the turn after the client went away: nobody waits for it, so it runs detached. */
@@ -168,6 +214,8 @@ final class TurnRunner {
 			int reserve = Math.min(TurnRunner.this.settings.maxAnswerTokens(),
 					TurnRunner.this.window.size(this.turn.model()) / 2);
 			List<Message> fitted = TurnRunner.this.window.fit(this.turn.model(), messages, reserve);
+			this.promptTokens = TurnRunner.this.window.promptTokens(this.turn.model(), fitted);
+			this.maxTokens = reserve;
 			return new Prompt(fitted, InferenceChatOptions.builder()
 				.model(this.turn.model())
 				.maxTokens(reserve)
