@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -176,7 +177,11 @@ final class RateLimiter implements TokenBudget {
 
 	/** A store call that must not be shed: giving back what a request held. */
 	private <T> Mono<T> unguarded(Callable<T> work) {
-		return Mono.fromCallable(work).subscribeOn(this.scheduler).timeout(this.settings.storeTimeout());
+		return Mono.fromCallable(work)
+			.subscribeOn(this.scheduler)
+			.timeout(this.settings.storeTimeout())
+			// The request goes on elsewhere: the store's few threads are for store calls only.
+			.publishOn(Schedulers.parallel());
 	}
 
 	private static String describe(Throwable failure) {
