@@ -2,6 +2,7 @@ package dev.enclave.ratelimit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -144,6 +145,8 @@ class RateLimitIT extends EnclaveIT {
 		int limit = 2;
 		putQuota("key", key[1], Map.of("concurrent_requests", limit));
 		String[] conversations = { this.chats.createId(key[0], "slow one"), this.chats.createId(key[0], "slow two") };
+		// Warm: the key's limits are resolved and cached, the connection pool is open.
+		assertThat(models(key[0]).getStatus().value()).isEqualTo(200);
 		// A random-weight model may end its answer at once; try until both are still running.
 		for (int attempt = 0; attempt < 10; attempt++) {
 			List<List<ServerSentEvent<String>>> events = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
@@ -160,18 +163,24 @@ class RateLimitIT extends EnclaveIT {
 				awaitNotEmpty(seen);
 			}
 			boolean bothRunning = !done.get(0).get() && !done.get(1).get();
-			long started = System.nanoTime();
-			EntityExchangeResult<byte[]> third = models(key[0]);
-			long tookMs = (System.nanoTime() - started) / 1_000_000;
+			List<EntityExchangeResult<byte[]>> refusals = new ArrayList<>();
+			List<Long> tookMs = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				long started = System.nanoTime();
+				refusals.add(models(key[0]));
+				tookMs.add((System.nanoTime() - started) / 1_000_000);
+			}
 			boolean stillBothRunning = bothRunning && !done.get(0).get() && !done.get(1).get();
 			if (!stillBothRunning) {
 				awaitDone(done);
 				continue;
 			}
-			Envelopes.assertEnvelope(third, 429, "rate_limit_exceeded", "rate_limit_error");
-			assertThat(third.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
-			System.out.println("Concurrency refusal of request " + (limit + 1) + " answered in " + tookMs + " ms");
-			assertThat(tookMs).as("the refusal is immediate").isLessThan(500);
+			for (EntityExchangeResult<byte[]> refused : refusals) {
+				Envelopes.assertEnvelope(refused, 429, "rate_limit_exceeded", "rate_limit_error");
+				assertThat(refused.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+			}
+			System.out.println("Concurrency refusals of request " + (limit + 1) + " answered in " + tookMs + " ms");
+			assertThat(tookMs).as("the refusal is immediate").allMatch((ms) -> ms < 500);
 			// The admitted ones are not disturbed: both complete.
 			awaitDone(done);
 			for (List<ServerSentEvent<String>> seen : events) {

@@ -59,7 +59,9 @@ class RateLimitConfiguration {
 		pool.setPassword(database.getPassword());
 		pool.setMaximumPoolSize(settings.poolSize());
 		pool.setMinimumIdle(1);
-		pool.setConnectionTimeout(Math.max(250, settings.storeTimeout().toMillis()));
+		// A store that is down must fail within the store timeout, on its own, not by interruption.
+		pool.setConnectionTimeout(Math.max(250, settings.storeTimeout().toMillis() * 3 / 4));
+		pool.addDataSourceProperty("socketTimeout", Math.max(5, 2 * settings.storeTimeout().toSeconds()));
 		// Start even when the store is down: the failure mode decides per request what that means.
 		pool.setInitializationFailTimeout(-1);
 		HikariDataSource dataSource = new HikariDataSource(pool);

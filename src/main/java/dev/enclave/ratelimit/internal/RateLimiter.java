@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +54,7 @@ final class RateLimiter implements TokenBudget {
 
 	private final RateLimitMetrics metrics;
 
-	private final Scheduler scheduler;
+	private final Executor executor;
 
 	private final Bulkhead bulkhead;
 
@@ -63,7 +66,7 @@ final class RateLimiter implements TokenBudget {
 		this.plans = plans;
 		this.settings = settings;
 		this.metrics = metrics;
-		this.scheduler = scheduler;
+		this.executor = scheduler::schedule;
 		this.bulkhead = bulkhead;
 	}
 
@@ -175,13 +178,28 @@ final class RateLimiter implements TokenBudget {
 		return unguarded(work).transformDeferred(BulkheadOperator.of(this.bulkhead));
 	}
 
-	/** A store call that must not be shed: giving back what a request held. */
+	/**
+	 * A store call that must not be shed: giving back what a request held. A call that
+	 * outlives the timeout is left to finish on its own rather than interrupted (which would
+	 * only break its JDBC connection); the pool's timeouts bound it.
+	 */
 	private <T> Mono<T> unguarded(Callable<T> work) {
-		return Mono.fromCallable(work)
-			.subscribeOn(this.scheduler)
+		return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> call(work), this.executor), true)
 			.timeout(this.settings.storeTimeout())
 			// The request goes on elsewhere: the store's few threads are for store calls only.
 			.publishOn(Schedulers.parallel());
+	}
+
+	private static <T> T call(Callable<T> work) {
+		try {
+			return work.call();
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new CompletionException(ex);
+		}
 	}
 
 	private static String describe(Throwable failure) {
