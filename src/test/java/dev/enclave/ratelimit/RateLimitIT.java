@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.enclave.support.Chats;
 import dev.enclave.support.EnclaveIT;
 import dev.enclave.support.Envelopes;
+import dev.enclave.support.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -194,6 +196,25 @@ class RateLimitIT extends EnclaveIT {
 			return;
 		}
 		throw new AssertionError("The two streamed answers never ran long enough to test their concurrency limit");
+	}
+
+	@Test
+	void concurrencyLeasesCountUntilTheyExpire() throws InterruptedException {
+		String[] key = appKey("leases");
+		putQuota("key", key[1], Map.of("concurrent_requests", 1));
+		// A replica that died mid-request left its lease; until it expires it holds the slot.
+		TestDatabase.update("INSERT INTO ratelimit_leases (lease_id, scope, replica_id, expires_at) VALUES ('"
+				+ UUID.randomUUID() + "', 'key:" + key[1] + "', '" + UUID.randomUUID() + "', now() + interval '1 minute')");
+		Envelopes.assertEnvelope(models(key[0]), 429, "rate_limit_exceeded", "rate_limit_error");
+		TestDatabase.update("UPDATE ratelimit_leases SET expires_at = now() - interval '1 second' WHERE scope = 'key:"
+				+ key[1] + "'");
+		assertThat(models(key[0]).getStatus().value()).isEqualTo(200);
+		// A finished request leaves no lease behind (it is given back just after the response).
+		String live = "SELECT count(*) FROM ratelimit_leases WHERE scope = 'key:" + key[1] + "' AND expires_at > now()";
+		for (int i = 0; i < 40 && !TestDatabase.query(live).equals(List.of("0")); i++) {
+			Thread.sleep(50);
+		}
+		assertThat(TestDatabase.query(live)).containsExactly("0");
 	}
 
 	@Test

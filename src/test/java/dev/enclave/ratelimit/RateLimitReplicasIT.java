@@ -119,7 +119,42 @@ class RateLimitReplicasIT extends EnclaveIT {
 				.returnResult();
 			Envelopes.assertEnvelope(result, 503, "ratelimit_unavailable", "server_error");
 			assertThat(result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+			String metrics = prometheus(replica);
+			assertThat(metrics).containsPattern("enclave_ratelimit_decisions_total\\{[^}]*limit=\"store\",[^}]*outcome=\"fail_closed\"");
+			assertThat(metrics).containsPattern("enclave_admission_rejections_total\\{[^}]*reason=\"ratelimit_unavailable\"");
 		}
+	}
+
+	@Test
+	void aSingleNodeCanKeepItsLimitsInMemory() {
+		String admin = identities().admin();
+		Map<String, Object> created = identities().createApiKey(admin, "memory", "chat");
+		http().put()
+			.uri("/api/v1/admin/quotas/key/{id}", created.get("id"))
+			.headers((headers) -> headers.setBearerAuth(admin))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("requests_per_minute", 2))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		try (ConfigurableApplicationContext replica = startReplica("--enclave.ratelimit.store=memory")) {
+			WebTestClient client = client(replica);
+			List<Integer> statuses = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				statuses.add(client.get()
+					.uri("/v1/models")
+					.headers((headers) -> headers.setBearerAuth((String) created.get("key")))
+					.exchange()
+					.expectBody()
+					.returnResult()
+					.getStatus()
+					.value());
+			}
+			assertThat(statuses).containsExactly(200, 200, 429);
+		}
+		// Memory is this node's own: the shared buckets in PostgreSQL were never touched.
+		assertThat(TestDatabase.query("SELECT count(*) FROM ratelimit_buckets WHERE id LIKE 'r:key:" + created.get("id")
+				+ ":%'")).containsExactly("0");
 	}
 
 	@Test
@@ -136,10 +171,14 @@ class RateLimitReplicasIT extends EnclaveIT {
 				.returnResult();
 			assertThat(result.getStatus().value()).isEqualTo(200);
 			assertThat(result.getResponseHeaders().getFirst("x-ratelimit-limit-requests")).isNull();
-			String metrics = new String(client(replica).get().uri("/actuator/prometheus").exchange().expectBody()
-				.returnResult().getResponseBody(), java.nio.charset.StandardCharsets.UTF_8);
+			String metrics = prometheus(replica);
 			assertThat(metrics).containsPattern("enclave_ratelimit_decisions_total\\{[^}]*limit=\"store\",[^}]*outcome=\"fail_open\"");
 		}
+	}
+
+	private static String prometheus(ConfigurableApplicationContext context) {
+		return new String(client(context).get().uri("/actuator/prometheus").exchange().expectBody().returnResult()
+			.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {
