@@ -1,6 +1,7 @@
 package dev.enclave.ratelimit.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -91,9 +92,10 @@ class RateLimitConfiguration {
 		// Non-blocking (no wait): a full bulkhead sheds at once rather than parking an event-loop thread.
 		Bulkhead bulkhead = bulkheads.bulkhead("ratelimit-admission", BulkheadConfig.custom()
 			.maxConcurrentCalls(settings.maxConcurrentChecks())
-			.maxWaitDuration(java.time.Duration.ZERO)
+			.maxWaitDuration(Duration.ZERO)
 			.build());
-		return new RateLimiter(store.limiter(), plans, settings, metrics, store.scheduler(), bulkhead);
+		return new RateLimiter(store.limiter(), plans, settings, metrics,
+				new StoreCalls(store.scheduler(), settings.storeTimeout(), bulkhead));
 	}
 
 	@Bean

@@ -3,10 +3,6 @@ package dev.enclave.ratelimit.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,24 +14,20 @@ import dev.enclave.identity.Principal;
 import dev.enclave.ratelimit.TokenBudget;
 import dev.enclave.ratelimit.TokenReservation;
 import dev.enclave.ratelimit.internal.Decision.Limit;
-import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
-import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The reactive face of the limit checks: resolves whose limits apply, runs the blocking
- * store calls on the store's own bounded scheduler behind a semaphore bulkhead (so a flood
- * of requests cannot queue unbounded work on it), turns refusals into 429s and an
- * unreachable store into the configured failure mode, and counts every decision.
+ * store calls through {@link StoreCalls}, turns refusals into 429s, a saturated bulkhead into
+ * 503 {@code overloaded} and an unreachable store into the configured failure mode, and
+ * counts every decision.
  */
 final class RateLimiter implements TokenBudget {
 
@@ -54,20 +46,17 @@ final class RateLimiter implements TokenBudget {
 
 	private final RateLimitMetrics metrics;
 
-	private final Executor executor;
-
-	private final Bulkhead bulkhead;
+	private final StoreCalls store;
 
 	private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_EVERY_NANOS);
 
 	RateLimiter(Limiter limiter, QuotaPlans plans, RateLimitSettings settings, RateLimitMetrics metrics,
-			Scheduler scheduler, Bulkhead bulkhead) {
+			StoreCalls store) {
 		this.limiter = limiter;
 		this.plans = plans;
 		this.settings = settings;
 		this.metrics = metrics;
-		this.executor = scheduler::schedule;
-		this.bulkhead = bulkhead;
+		this.store = store;
 	}
 
 	/**
@@ -77,7 +66,7 @@ final class RateLimiter implements TokenBudget {
 	Mono<Admission> admit(Principal caller) {
 		UUID lease = UUID.randomUUID();
 		return this.plans.limitsOf(caller)
-			.flatMap((limits) -> guarded(() -> this.limiter.admit(limits, lease)))
+			.flatMap((limits) -> this.store.guarded(() -> this.limiter.admit(limits, lease)))
 			.map((decision) -> {
 				if (!decision.admitted()) {
 					throw refusal(decision);
@@ -96,7 +85,7 @@ final class RateLimiter implements TokenBudget {
 
 	/** Gives a concurrency lease back, in the background: the response does not wait for it. */
 	void release(UUID lease) {
-		unguarded(() -> {
+		this.store.unguarded(() -> {
 			this.limiter.release(lease);
 			return Boolean.TRUE;
 		}).subscribe(null, (ex) -> log.warn("Could not release a concurrency lease: {}", describe(ex)));
@@ -106,7 +95,7 @@ final class RateLimiter implements TokenBudget {
 	public Mono<TokenReservation> reserve(ServerWebExchange exchange, Principal caller, long tokens) {
 		long wanted = Math.max(0, tokens);
 		return this.plans.limitsOf(caller)
-			.flatMap((limits) -> guarded(() -> this.limiter.reserve(limits, wanted)).map((decision) -> {
+			.flatMap((limits) -> this.store.guarded(() -> this.limiter.reserve(limits, wanted)).map((decision) -> {
 				if (!decision.admitted()) {
 					throw refusal(decision);
 				}
@@ -171,35 +160,6 @@ final class RateLimiter implements TokenBudget {
 				"Rate limits cannot be checked right now; try again shortly")
 			.withRetryAfter(this.settings.unavailableRetryAfter())
 			.withCause(failure));
-	}
-
-	/** A store call that counts against the bulkhead: admission work. */
-	private <T> Mono<T> guarded(Callable<T> work) {
-		return unguarded(work).transformDeferred(BulkheadOperator.of(this.bulkhead));
-	}
-
-	/**
-	 * A store call that must not be shed: giving back what a request held. A call that
-	 * outlives the timeout is left to finish on its own rather than interrupted (which would
-	 * only break its JDBC connection); the pool's timeouts bound it.
-	 */
-	private <T> Mono<T> unguarded(Callable<T> work) {
-		return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> call(work), this.executor), true)
-			.timeout(this.settings.storeTimeout())
-			// The request goes on elsewhere: the store's few threads are for store calls only.
-			.publishOn(Schedulers.parallel());
-	}
-
-	private static <T> T call(Callable<T> work) {
-		try {
-			return work.call();
-		}
-		catch (RuntimeException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new CompletionException(ex);
-		}
 	}
 
 	private static String describe(Throwable failure) {
@@ -270,7 +230,7 @@ final class RateLimiter implements TokenBudget {
 			if (!this.settled.compareAndSet(false, true) || delta == 0) {
 				return Mono.empty();
 			}
-			return unguarded(() -> {
+			return RateLimiter.this.store.unguarded(() -> {
 				RateLimiter.this.limiter.adjust(this.limits, delta);
 				return Boolean.TRUE;
 			}).then().onErrorResume((ex) -> {
