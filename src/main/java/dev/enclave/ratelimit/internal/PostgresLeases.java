@@ -34,6 +34,12 @@ final class PostgresLeases implements Leases {
 
 	private final Set<UUID> live = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * Leases given back before they were taken: the caller stopped waiting (a timeout) while
+	 * the store was still taking them. The late take then gives them back at once.
+	 */
+	private final Set<UUID> abandoned = Leases.abandonedLeases();
+
 	PostgresLeases(DataSource dataSource, Duration ttl) {
 		this.dataSource = dataSource;
 		this.ttl = ttl;
@@ -73,6 +79,10 @@ final class PostgresLeases implements Leases {
 				}
 				connection.commit();
 				this.live.add(lease);
+				if (this.abandoned.remove(lease)) {
+					release(lease);
+					return false;
+				}
 				return true;
 			}
 			catch (SQLException | RuntimeException ex) {
@@ -87,7 +97,9 @@ final class PostgresLeases implements Leases {
 
 	@Override
 	public void release(UUID lease) {
-		this.live.remove(lease);
+		if (!this.live.remove(lease)) {
+			this.abandoned.add(lease);
+		}
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement delete = connection.prepareStatement("DELETE FROM ratelimit_leases WHERE lease_id = ?")) {
 			delete.setObject(1, lease);

@@ -81,6 +81,16 @@ class LimiterTests {
 	}
 
 	@Test
+	void aLeaseGivenBackBeforeItWasTakenIsNeverHeld() {
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 10_000, 1), tier(1000, 1000, 10_000, 100));
+		UUID late = lease();
+		// The caller gave up waiting (a timeout) and released before the store took the lease.
+		this.limiter.release(late);
+		assertThat(this.limiter.admit(plan, late).refused()).isEqualTo(Limit.CONCURRENCY);
+		assertThat(this.limiter.admit(plan, lease()).admitted()).as("the slot stayed free").isTrue();
+	}
+
+	@Test
 	void aReservationIsSettledToTheTrueUsageAndOverrunsAreOwed() {
 		List<ScopedLimits> plan = plan(tier(1000, 1000, 100_000, 100), tier(1000, 1_000_000, 100_000_000, 100));
 		Decision reserved = this.limiter.reserve(plan, 600);
