@@ -245,6 +245,34 @@ class RateLimitIT extends EnclaveIT {
 	}
 
 	@Test
+	void aSpentDailyBudgetAnswersQuotaExceeded() {
+		String[] key = appKey("daily");
+		putQuota("key", key[1], Map.of("tokens_per_day", 100));
+		String conversation = this.chats.createId(key[0], "daily");
+		// A full bucket admits a turn larger than itself, and then owes the rest.
+		assertThat(this.chats.send(key[0], conversation, "Hello").get("status").asString()).isEqualTo("complete");
+		EntityExchangeResult<byte[]> refused = http().post()
+			.uri("/api/v1/conversations/{id}/messages", conversation)
+			.headers((headers) -> headers.setBearerAuth(key[0]))
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.bodyValue(Map.of("content", "And again"))
+			.exchange()
+			.expectBody()
+			.returnResult();
+		Envelopes.assertEnvelope(refused, 429, "quota_exceeded", "rate_limit_error");
+		// Over a day's budget of 100 owed back at 100 per day: hours, not seconds.
+		assertThat(Long.parseLong(refused.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER))).isGreaterThan(3600);
+		assertThat(refused.getResponseHeaders().getFirst("x-ratelimit-limit-tokens")).isEqualTo("100");
+		assertThat(refused.getResponseHeaders().getFirst("x-ratelimit-remaining-tokens")).isEqualTo("0");
+		// The refused turn is over: its message is kept with a failed, empty answer, and nothing runs.
+		JsonNode messages = this.chats.get(key[0], conversation).get("messages");
+		JsonNode last = messages.get(messages.size() - 1);
+		assertThat(last.get("status").asString()).isEqualTo("failed");
+		assertThat(last.get("content").asString()).isEmpty();
+	}
+
+	@Test
 	void aCancelledStreamIsChargedWhatWasGenerated() throws Exception {
 		String[] key = appKey("cancelled");
 		putQuota("key", key[1], Map.of("tokens_per_day", 100_000));
