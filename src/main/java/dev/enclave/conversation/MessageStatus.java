@@ -2,6 +2,8 @@ package dev.enclave.conversation;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * How a message ended: {@code complete}, {@code partial} (the client went away and
  * generation was cancelled; what had been generated is kept) or {@code failed} (the engine
@@ -11,6 +13,7 @@ public enum MessageStatus {
 
 	COMPLETE, PARTIAL, FAILED;
 
+	@JsonValue
 	public String value() {
 		return name().toLowerCase(Locale.ROOT);
 	}

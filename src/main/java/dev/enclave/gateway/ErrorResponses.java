@@ -85,12 +85,10 @@ public final class ErrorResponses {
 	}
 
 	/**
-	 * The envelope of a failure as one line of JSON, for a response that has already begun
-	 * and can only carry the error in its body: an event stream ends with
-	 * {@code data: {"error": {...}}}, as OpenAI's streams do.
+	 * The envelope of {@code error} as JSON, for a failure that must travel inside a response
+	 * that has already started, such as the {@code error} event of a server-sent event stream.
 	 */
-	public String envelope(ServerWebExchange exchange, Throwable failure) {
-		ApiException error = translate(exchange, failure);
+	public String envelopeJson(ServerWebExchange exchange, ApiException error) {
 		return this.json.writeValueAsString(ErrorEnvelope.of(error, TraceIds.of(exchange), this.clock.instant()));
 	}
 

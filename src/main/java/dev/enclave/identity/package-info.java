@@ -4,9 +4,10 @@
  * tokens, API keys, and the append-only audit log. Every authenticated request resolves to a
  * {@link dev.enclave.identity.Principal}; {@link dev.enclave.identity.Ownership} is the
  * guarantee other modules use so that another tenant's or user's resource is "not found". It
- * never stores or reads conversation content.
+ * audits crypto-shreds by id and offers privacy's data-key re-wrap to the installation's
+ * administrators. It never stores or reads conversation content.
  */
-@ApplicationModule(displayName = "Identity", allowedDependencies = { "gateway", "storage", "shared" })
+@ApplicationModule(displayName = "Identity", allowedDependencies = { "gateway", "storage", "shared", "privacy" })
 @NullMarked
 package dev.enclave.identity;
 

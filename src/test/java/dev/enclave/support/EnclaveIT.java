@@ -35,6 +35,8 @@ public abstract class EnclaveIT {
 		registry.add("enclave.auth.failed-logins.per-address", () -> "100000");
 		registry.add("enclave.oidc.issuer-uri", TestIdentityProvider::issuer);
 		registry.add("enclave.oidc.audience", () -> TestIdentityProvider.AUDIENCE);
+		// Long enough that a client can leave mid-answer, short enough for a quick suite.
+		registry.add("enclave.assistant.max-answer-tokens", () -> "200");
 	}
 
 	/** Signs in and acts as users and apps of this application. */

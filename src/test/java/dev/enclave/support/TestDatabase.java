@@ -4,6 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -42,6 +49,33 @@ public final class TestDatabase {
 			deleteRecursively(ROOT);
 		}, "test-database-shutdown"));
 		return server;
+	}
+
+	/** The first column of every row a query returns, as text: for asserting on stored rows. */
+	public static List<String> query(String sql) {
+		try (Connection connection = DriverManager.getConnection(SERVER.jdbcUrl(), EmbeddedPostgresServer.USER, null);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery(sql)) {
+			List<String> values = new ArrayList<>();
+			while (rows.next()) {
+				values.add(rows.getString(1));
+			}
+			return values;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Runs a statement, for arranging rows a test cannot reach through the API (time passing). */
+	public static int update(String sql) {
+		try (Connection connection = DriverManager.getConnection(SERVER.jdbcUrl(), EmbeddedPostgresServer.USER, null);
+				Statement statement = connection.createStatement()) {
+			return statement.executeUpdate(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	public static void deleteRecursively(Path root) {

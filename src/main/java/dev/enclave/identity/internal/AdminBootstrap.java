@@ -12,14 +12,21 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * On first start, creates the administrator's tenant and account so a fresh installation
  * can be used at once. The password comes from {@code ENCLAVE_ADMIN_PASSWORD}; without one a
  * random password is printed once, to the console only, never to the log.
+ *
+ * <p>It is the first runner. Spring Boot calls runners of equal order in no fixed order, and
+ * a key command ({@code enclave.privacy.command}) closes the application when it is done, so
+ * a runner left unordered may meet a closed database pool.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class AdminBootstrap implements ApplicationRunner {
 
 	private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Role;
+import dev.enclave.privacy.DataKeyRewrapper.RewrapReport;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -65,6 +66,16 @@ final class Views {
 
 		static AuditView of(AuditStore.AuditRow row) {
 			return new AuditView(row.id(), row.actor(), row.action(), row.target(), row.traceId(), row.occurredAt());
+		}
+
+	}
+
+	/** What a re-wrap run did: counts and a KEK key id, never key material. */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record RewrapView(long primaryKeyId, long rewrapped, long skipped, long failed) {
+
+		static RewrapView of(RewrapReport report) {
+			return new RewrapView(report.primaryKeyId(), report.rewrapped(), report.skipped(), report.failed());
 		}
 
 	}

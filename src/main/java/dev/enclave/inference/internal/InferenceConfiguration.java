@@ -2,6 +2,7 @@ package dev.enclave.inference.internal;
 
 import java.time.Clock;
 
+import dev.enclave.inference.ContextWindow;
 import dev.enclave.storage.DataDirectory;
 
 import org.springframework.context.annotation.Bean;
@@ -23,6 +24,11 @@ class InferenceConfiguration {
 	@Bean(destroyMethod = "close")
 	DjlChatModel djlChatModel(ModelRegistry registry, InferenceSettings settings) {
 		return new DjlChatModel(registry, settings.maxConcurrentGenerations(), settings.maxQueuedGenerations());
+	}
+
+	@Bean
+	ContextWindow contextWindow(ModelRegistry registry) {
+		return new TemplateContextWindow(registry);
 	}
 
 	/** Named so its readiness component is {@code models}. */

@@ -12,14 +12,19 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.MediaType;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** OpenAI's model listing: the models this instance serves. */
+/**
+ * OpenAI's model listing: the models this instance serves. Listing models goes with
+ * chatting (scope {@code chat}), as the identity README's scope table says.
+ */
 @RestController
-@Tag(name = "Models")
+@Tag(name = "Models", description = "The served models (scope chat)")
 @SecurityRequirement(name = "bearer")
+@PreAuthorize("hasAuthority('SCOPE_chat')")
 class ModelsController {
 
 	private final ModelCatalog catalog;

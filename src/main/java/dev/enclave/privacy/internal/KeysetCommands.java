@@ -18,6 +18,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.Ordered;
 
 /**
  * The operator's key commands, run once at start when {@code enclave.privacy.command} is
@@ -26,8 +27,12 @@ import org.springframework.context.ApplicationContext;
  * every instance before it becomes primary: {@code add-key}, restart every instance,
  * {@code promote-key}, restart every instance, {@code rewrap}; later, {@code delete-key}
  * retires the old key.
+ *
+ * <p>It closes the application when done, so it runs after every other runner; since Spring
+ * Boot calls runners of equal order in no fixed order, each of the others declares an earlier
+ * one.
  */
-final class KeysetCommands implements ApplicationRunner {
+final class KeysetCommands implements ApplicationRunner, Ordered {
 
 	private static final Logger log = LoggerFactory.getLogger(KeysetCommands.class);
 
@@ -53,6 +58,11 @@ final class KeysetCommands implements ApplicationRunner {
 		this.store = store;
 		this.rewrapper = rewrapper;
 		this.context = context;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.enclave.privacy.internal;
 import java.time.Clock;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.enclave.privacy.BlindIndex;
 import dev.enclave.privacy.ContentCipher;
 import dev.enclave.privacy.CryptoShredder;
 import dev.enclave.privacy.DataKeyRewrapper;
@@ -43,6 +44,11 @@ class PrivacyConfiguration {
 	@Bean
 	ContentCipher contentCipher(ConversationKeys keys) {
 		return new EnvelopeContentCipher(keys);
+	}
+
+	@Bean
+	BlindIndex blindIndex(DatabaseClient db, ContentCipher cipher, Clock clock) {
+		return new SealedBlindIndex(db, cipher, clock);
 	}
 
 	@Bean

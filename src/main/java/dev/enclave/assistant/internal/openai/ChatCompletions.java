@@ -129,7 +129,7 @@ final class ChatCompletions {
 			return failed(caller, request, tally, error, context).then(Mono.error(error));
 		}
 		return failed(caller, request, tally, error, context).onErrorComplete()
-			.thenReturn(ServerSentEvent.builder(" " + this.errors.envelope(exchange, error)).build());
+			.thenReturn(ServerSentEvent.builder(" " + this.errors.envelopeJson(exchange, this.errors.translate(exchange, error))).build());
 	}
 
 	/** The chunks one piece of the engine's stream becomes; the last one settles first. */

@@ -1,0 +1,110 @@
+package dev.enclave.support;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Conversations and chat turns over the real API, as a client would drive them. */
+public final class Chats {
+
+	public static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
+	};
+
+	private final WebTestClient http;
+
+	public Chats(WebTestClient http) {
+		this.http = http;
+	}
+
+	/** Creates a conversation; returns its JSON. */
+	public JsonNode create(String token, Map<String, Object> body) {
+		byte[] response = this.http.post()
+			.uri("/api/v1/conversations")
+			.headers((headers) -> headers.setBearerAuth(token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return JSON.readTree(response);
+	}
+
+	public String createId(String token, String title) {
+		return create(token, Map.of("title", title)).get("id").asText();
+	}
+
+	/** A JSON turn; returns the stored answer. */
+	public JsonNode send(String token, String conversation, String content) {
+		byte[] response = this.http.post()
+			.uri("/api/v1/conversations/{id}/messages", conversation)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("content", content))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return JSON.readTree(response);
+	}
+
+	/** A streamed turn's events as they arrive; cancelling the flux closes the connection. */
+	public Flux<ServerSentEvent<String>> stream(String token, String conversation, String content) {
+		return this.http.mutate()
+			.responseTimeout(Duration.ofSeconds(60))
+			.build()
+			.post()
+			.uri("/api/v1/conversations/{id}/messages", conversation)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.bodyValue(Map.of("content", content))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(EVENTS)
+			.getResponseBody();
+	}
+
+	/** Every event of a streamed turn, heartbeats (comments) left out. */
+	public List<ServerSentEvent<String>> streamAll(String token, String conversation, String content) {
+		return stream(token, conversation, content).filter((event) -> event.event() != null)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+	}
+
+	/** A conversation with its messages. */
+	public JsonNode get(String token, String conversation) {
+		byte[] response = this.http.get()
+			.uri("/api/v1/conversations/{id}", conversation)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return JSON.readTree(response);
+	}
+
+	public static JsonNode json(String data) {
+		return JSON.readTree(data);
+	}
+
+}
