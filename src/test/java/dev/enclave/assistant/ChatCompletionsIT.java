@@ -216,8 +216,12 @@ class ChatCompletionsIT extends EnclaveIT {
 
 	@Test
 	void aClientThatGoesAwayCancelsTheGenerationAndItsUsageIsStillRecorded() {
-		Map<String, Object> body = Map.of("messages", List.of(Map.of("role", "user", "content", "Go on and on")),
-				"max_tokens", 1500, "temperature", 1.0, "seed", 3, "stream", true);
+		// Greedy decoding is deterministic: the demo model does not stop within these 400
+		// tokens, so the stream below is still generating when the client goes away.
+		List<Object> prompt = List.of(Map.of("role", "user", "content", "Go on and on"));
+		JsonNode probe = json(this.chat.post(this.admin, Map.of("messages", prompt, "max_tokens", 400, "temperature", 0)));
+		assertThat(probe.get("choices").get(0).get("finish_reason").asString()).isEqualTo("length");
+		Map<String, Object> body = Map.of("messages", prompt, "max_tokens", 1500, "temperature", 0, "stream", true);
 		List<String> received = WebClient.create("http://127.0.0.1:" + this.port)
 			.post()
 			.uri("/v1/chat/completions")
@@ -307,8 +311,11 @@ class ChatCompletionsIT extends EnclaveIT {
 
 	@Test
 	void storeTrueKeepsTheExchangeAsAnEncryptedConversationOfTheKey() {
+		Map<String, Object> reader = identities().createApiKey(this.admin, Identities.uniqueSubject("keeper"), "chat",
+				"conversations:read");
+		String key = (String) reader.get("key");
 		String secret = "marker-" + UUID.randomUUID();
-		EntityExchangeResult<byte[]> result = this.chat.post(this.key,
+		EntityExchangeResult<byte[]> result = this.chat.post(key,
 				Map.of("messages",
 						List.of(Map.of("role", "system", "content", "Be brief " + secret),
 								Map.of("role", "user", "content", "Remember " + secret)),
@@ -321,7 +328,7 @@ class ChatCompletionsIT extends EnclaveIT {
 			.bind("id", conversation)
 			.map((row) -> row.get("owner_id", UUID.class))
 			.one()
-			.block()).isEqualTo(UUID.fromString(this.keyId));
+			.block()).isEqualTo(UUID.fromString((String) reader.get("id")));
 		List<Map<String, Object>> messages = this.db
 			.sql("SELECT role, content FROM messages WHERE conversation_id = :id ORDER BY seq")
 			.bind("id", conversation)
@@ -334,7 +341,30 @@ class ChatCompletionsIT extends EnclaveIT {
 			byte[] content = bytes(message.get("content"));
 			assertThat(new String(content, StandardCharsets.ISO_8859_1)).doesNotContain(secret);
 		}
-		assertThat(usageRows(this.keyId)).hasSize(1);
+		assertThat(usageRows((String) reader.get("id"))).hasSize(1);
+
+		// The key that stored it reads it back through the conversations API; no other key can.
+		JsonNode stored = json(http().get()
+			.uri("/api/v1/conversations/" + id)
+			.headers((headers) -> headers.setBearerAuth(key))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult());
+		assertThat(stored.get("model").asString()).isEqualTo("demo");
+		JsonNode answer = json(result).get("choices").get(0).get("message");
+		assertThat(stored.get("messages")).extracting((message) -> message.get("content").asString())
+			.containsExactly("Be brief " + secret, "Remember " + secret, answer.get("content").asString());
+		String otherReader = (String) identities()
+			.createApiKey(this.admin, Identities.uniqueSubject("other"), "conversations:read")
+			.get("key");
+		assertEnvelope(http().get()
+			.uri("/api/v1/conversations/" + id)
+			.headers((headers) -> headers.setBearerAuth(otherReader))
+			.exchange()
+			.expectBody()
+			.returnResult(), 404, "not_found", "not_found_error");
 	}
 
 	@Test
