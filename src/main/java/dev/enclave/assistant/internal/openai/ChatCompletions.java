@@ -107,8 +107,9 @@ final class ChatCompletions {
 			CompletionTally tally = new CompletionTally(request.model(), this.clock);
 			Flux<ChatCompletionChunk> chunks = this.engine.stream(request.prompt())
 				.concatMap((piece) -> chunks(caller, request, tally, piece, context));
+			// Settled already when the engine reported its finish; this only waits for that.
 			return chunks.map(this::event)
-				.concatWith(Mono.just(DONE))
+				.concatWith(Mono.defer(() -> settle(caller, request, tally, FAILED, context)).thenReturn(DONE))
 				.onErrorResume((error) -> failure(caller, request, tally, error, context, exchange))
 				.doOnCancel(() -> settle(caller, request, tally, CANCELLED, context));
 		});
@@ -128,8 +129,9 @@ final class ChatCompletions {
 		if (!tally.started()) {
 			return failed(caller, request, tally, error, context).then(Mono.error(error));
 		}
+		String envelope = this.errors.envelopeJson(exchange, this.errors.translate(exchange, error));
 		return failed(caller, request, tally, error, context).onErrorComplete()
-			.thenReturn(ServerSentEvent.builder(" " + this.errors.envelopeJson(exchange, this.errors.translate(exchange, error))).build());
+			.thenReturn(ServerSentEvent.builder(" " + envelope).build());
 	}
 
 	/** The chunks one piece of the engine's stream becomes; the last one settles first. */
