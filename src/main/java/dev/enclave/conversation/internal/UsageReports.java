@@ -55,7 +55,7 @@ class UsageReports {
 		this.db = db;
 	}
 
-	/** Totals of {@code [from, to)} by {@code grouping}, ordered by group. */
+	/** Totals from {@code from} (inclusive) to {@code to} (exclusive) by {@code grouping}, ordered by group. */
 	Flux<Row> totals(TenantId tenant, Instant from, Instant to, Grouping grouping) {
 		// The label and filter are constants of the enum, never request text.
 		String sql = "SELECT " + grouping.label + " AS grp, count(*) AS requests, "

@@ -18,7 +18,7 @@ class OpenAiConfiguration {
 
 	@Bean
 	OpenAiPrompts openAiPrompts(ModelCatalog catalog, JsonMapper jsonMapper) {
-		return new OpenAiPrompts(catalog, jsonMapper);
+		return new OpenAiPrompts(catalog, new OpenAiTools(jsonMapper));
 	}
 
 	@Bean

@@ -2,10 +2,8 @@ package dev.enclave.assistant.internal.openai;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import dev.enclave.conversation.ExchangeMessage;
 import dev.enclave.conversation.MessageRole;
@@ -14,7 +12,6 @@ import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.ModelCatalog;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
@@ -22,8 +19,6 @@ import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.tool.ToolCallback;
-import org.springframework.ai.tool.definition.DefaultToolDefinition;
 
 /**
  * Turns an OpenAI chat request into a Spring AI prompt for the inference module. Everything
@@ -33,18 +28,13 @@ import org.springframework.ai.tool.definition.DefaultToolDefinition;
  */
 final class OpenAiPrompts {
 
-	/** OpenAI's rule for function names. */
-	private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
-	private static final String EMPTY_SCHEMA = "{\"type\":\"object\",\"properties\":{}}";
-
 	private final ModelCatalog catalog;
 
-	private final JsonMapper json;
+	private final OpenAiTools tools;
 
-	OpenAiPrompts(ModelCatalog catalog, JsonMapper json) {
+	OpenAiPrompts(ModelCatalog catalog, OpenAiTools tools) {
 		this.catalog = catalog;
-		this.json = json;
+		this.tools = tools;
 	}
 
 	CompletionRequest read(ChatCompletionRequest request) {
@@ -73,7 +63,7 @@ final class OpenAiPrompts {
 			.seed(request.seed())
 			.frequencyPenalty(request.frequencyPenalty())
 			.presencePenalty(request.presencePenalty())
-			.toolCallbacks(tools(request.tools(), request.toolChoice()))
+			.toolCallbacks(this.tools.callbacks(request.tools(), request.toolChoice()))
 			.build();
 		boolean stream = Boolean.TRUE.equals(request.stream());
 		boolean includeUsage = stream && request.streamOptions() != null
@@ -208,91 +198,6 @@ final class OpenAiPrompts {
 			}
 		}
 		return stop;
-	}
-
-	private List<ToolCallback> tools(@Nullable List<ChatCompletionRequest.Tool> declared,
-			@Nullable JsonNode toolChoice) {
-		ToolChoice choice = ToolChoice.of(toolChoice);
-		if (declared == null || declared.isEmpty()) {
-			if (choice.function() != null || choice == ToolChoice.REQUIRED) {
-				throw ApiException.invalidParam("tool_choice", "asks for a tool, but the request declares none");
-			}
-			return List.of();
-		}
-		Map<String, ToolCallback> tools = new LinkedHashMap<>();
-		for (int j = 0; j < declared.size(); j++) {
-			String at = "tools[" + j + "]";
-			ChatCompletionRequest.Tool tool = declared.get(j);
-			if (tool == null || !"function".equals(tool.type())) {
-				throw ApiException.invalidParam(at + ".type", "Only function tools are supported");
-			}
-			ChatCompletionRequest.Function function = tool.function();
-			if (function == null || function.name() == null || !TOOL_NAME.matcher(function.name()).matches()) {
-				throw ApiException.invalidParam(at + ".function.name",
-						"must be 1 to 64 letters, digits, underscores or dashes");
-			}
-			JsonNode parameters = function.parameters();
-			if (parameters != null && !parameters.isObject()) {
-				throw ApiException.invalidParam(at + ".function.parameters", "must be a JSON schema object");
-			}
-			String schema = (parameters != null) ? this.json.writeValueAsString(parameters) : EMPTY_SCHEMA;
-			String description = (function.description() != null) ? function.description() : "";
-			ToolCallback callback = new DeclaredTool(new DefaultToolDefinition(function.name(), description, schema));
-			if (tools.put(function.name(), callback) != null) {
-				throw ApiException.invalidParam(at + ".function.name", "is declared twice");
-			}
-		}
-		if (choice == ToolChoice.NONE) {
-			// The model is not to call tools, so it is not shown any.
-			return List.of();
-		}
-		if (choice.function() == null) {
-			return List.copyOf(tools.values());
-		}
-		ToolCallback named = tools.get(choice.function());
-		if (named == null) {
-			throw ApiException.invalidParam("tool_choice", "names a function that is not in tools");
-		}
-		return List.of(named);
-	}
-
-	/**
-	 * OpenAI's {@code tool_choice}: {@code none}, {@code auto}, {@code required}, or one
-	 * function by name. Enclave cannot force a call, so {@code required} and a named function
-	 * only narrow what the model is shown.
-	 */
-	private record ToolChoice(String mode, @Nullable String function) {
-
-		static final ToolChoice NONE = new ToolChoice("none", null);
-
-		static final ToolChoice AUTO = new ToolChoice("auto", null);
-
-		static final ToolChoice REQUIRED = new ToolChoice("required", null);
-
-		static ToolChoice of(@Nullable JsonNode choice) {
-			if (choice == null || choice.isNull()) {
-				return AUTO;
-			}
-			if (choice.isString()) {
-				switch (choice.asString()) {
-					case "none":
-						return NONE;
-					case "auto":
-						return AUTO;
-					case "required":
-						return REQUIRED;
-					default:
-						break;
-				}
-			}
-			if (choice.isObject() && "function".equals(choice.path("type").asString(""))
-					&& choice.path("function").path("name").isString()) {
-				return new ToolChoice("function", choice.path("function").path("name").asString());
-			}
-			throw ApiException.invalidParam("tool_choice",
-					"must be none, auto, required or {\"type\": \"function\", \"function\": {\"name\": ...}}");
-		}
-
 	}
 
 }
