@@ -69,6 +69,15 @@ public class ApiException extends RuntimeException {
 		return new ApiException(this.code, getMessage(), this.param, this.details, this.retryAfter, copy, getCause());
 	}
 
+	/**
+	 * A copy that names the request parameter or body field it is about, as OpenAI's
+	 * {@code param}; for codes other than {@code invalid_request}, such as a
+	 * {@code not_found} model.
+	 */
+	public ApiException withParam(String param) {
+		return new ApiException(this.code, getMessage(), param, this.details, this.retryAfter, this.headers, getCause());
+	}
+
 	/** A copy that records what caused it, for the server log only. */
 	public ApiException withCause(Throwable cause) {
 		return new ApiException(this.code, getMessage(), this.param, this.details, this.retryAfter, this.headers, cause);

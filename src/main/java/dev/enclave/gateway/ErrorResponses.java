@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.enclave.gateway.internal.ErrorEnvelope;
+import dev.enclave.gateway.internal.ErrorTranslator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,9 +18,14 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Writes the error envelope. The gateway's exception handler uses it for every failure that
  * reaches it; other modules use it only where they must answer outside a handler, such as
- * Spring Security's entry points. Nothing else in Enclave builds error JSON.
+ * Spring Security's entry points, or inside a response that has already begun, such as an
+ * event stream that fails half-way. Nothing else in Enclave builds error JSON.
  */
 public final class ErrorResponses {
+
+	private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+
+	private final ErrorTranslator translator = new ErrorTranslator();
 
 	private final JsonMapper json;
 
@@ -56,6 +64,24 @@ public final class ErrorResponses {
 			.writeValueAsBytes(ErrorEnvelope.of(error, TraceIds.of(exchange), this.clock.instant()));
 		headers.setContentLength(body.length);
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+	}
+
+	/**
+	 * Decides what the client is told about any failure: an {@link ApiException} as it is,
+	 * anything else by its kind. A 5xx is logged here with its cause and the trace id, once.
+	 */
+	public ApiException translate(ServerWebExchange exchange, Throwable failure) {
+		ApiException error = this.translator.translate(failure, exchange);
+		if (error.code().status().is5xxServerError()) {
+			log.atError()
+				.setCause((error.getCause() != null) ? error.getCause() : error)
+				.addKeyValue("errorCode", error.code().code())
+				.log("Request failed with {} (trace {})", error.code().status().value(), TraceIds.of(exchange));
+		}
+		else if (log.isDebugEnabled()) {
+			log.debug("Request rejected with {} {}", error.code().status().value(), error.code().code());
+		}
+		return error;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import dev.enclave.support.ChatCompletionsClient;
 import dev.enclave.support.Chats;
 import dev.enclave.support.EnclaveIT;
 import dev.enclave.support.Identities;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,6 +70,12 @@ class PlantedPiiAuditIT extends EnclaveIT {
 			.expectBody()
 			.jsonPath("$.data[0].id")
 			.isEqualTo(id);
+		// An app's exchange kept with store: true through the OpenAI-compatible API.
+		EntityExchangeResult<byte[]> stored = new ChatCompletionsClient(http()).post(agent, Map.of("store", true,
+				"max_tokens", 8, "messages", List.of(Map.of("role", "system", "content", "canary-system-e3c9 bot"),
+						Map.of("role", "user", "content", "canary-message-a7f2 for zhao.min.canary@example.com"))));
+		assertThat(stored.getStatus().value()).isEqualTo(200);
+		assertThat(stored.getResponseHeaders().getFirst("x-enclave-conversation-id")).isNotBlank();
 		// The session really stored its content: the owner reads it back.
 		assertThat(chats.get(agent, id).get("system_prompt").asText()).contains("canary-system-e3c9");
 

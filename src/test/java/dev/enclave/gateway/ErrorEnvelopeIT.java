@@ -66,6 +66,7 @@ class ErrorEnvelopeIT extends EnclaveIT {
 				postJson(ORDERS, "{\"customerName\": \"a\", \"quantity\": \"many\", \"messages\": []}"), 400,
 				"invalid_request", "invalid_request_error");
 		assertThat(details(error)).containsExactly("quantity: must be an integer");
+		assertThat(error.get("param").asString()).isEqualTo("quantity");
 		assertThat(error.toString()).doesNotContain("many");
 	}
 
@@ -75,6 +76,7 @@ class ErrorEnvelopeIT extends EnclaveIT {
 				"{\"customerName\": \"a\", \"quantity\": 1, \"messages\": [{\"role\": \"user\", \"content\": []}]}"),
 				400, "invalid_request", "invalid_request_error");
 		assertThat(details(error)).containsExactly("messages[0].content: must be a string");
+		assertThat(error.get("param").asString()).isEqualTo("messages[0].content");
 	}
 
 	@Test

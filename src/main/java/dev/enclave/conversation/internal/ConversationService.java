@@ -254,10 +254,18 @@ final class ConversationService implements Conversations {
 		UUID id = UUID.randomUUID();
 		return seal(row, id, CONTENT, message.content())
 			.flatMap((sealed) -> this.store.append(new MessageRow(id, row.uuid(), 0, message.role(), sealed,
-					MessageStatus.COMPLETE, (usage != null) ? usage.promptTokens() : null,
+					(usage != null) ? statusOf(usage.finishReason()) : MessageStatus.COMPLETE, (usage != null) ? usage.promptTokens() : null,
 					(usage != null) ? usage.completionTokens() : null, (usage != null) ? usage.model() : null,
 					(usage != null) ? usage.finishReason() : null, (usage != null) ? usage.latencyMs() : null, null,
 					now)));
+	}
+
+	/** An answer cut off by its client is partial, one the engine failed is failed. */
+	private static MessageStatus statusOf(@Nullable String finishReason) {
+		if ("cancelled".equals(finishReason)) {
+			return MessageStatus.PARTIAL;
+		}
+		return "error".equals(finishReason) ? MessageStatus.FAILED : MessageStatus.COMPLETE;
 	}
 
 	/** The history a prompt is built from: failed answers without text are no part of it. */

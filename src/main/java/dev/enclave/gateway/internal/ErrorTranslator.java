@@ -45,11 +45,11 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
  * told. Framework messages are never passed through verbatim, because they can echo request
  * content or internal detail; each case gets its own wording.
  */
-final class ErrorTranslator {
+public final class ErrorTranslator {
 
 	static final String INTERNAL_MESSAGE = "An unexpected error occurred. Quote the trace id when reporting it.";
 
-	ApiException translate(Throwable failure, ServerWebExchange exchange) {
+	public ApiException translate(Throwable failure, ServerWebExchange exchange) {
 		if (failure instanceof ApiException api) {
 			return api;
 		}
@@ -95,8 +95,14 @@ final class ErrorTranslator {
 		}
 		if (json != null) {
 			String path = jsonPath(json);
-			return ApiException.invalid("The request body has invalid fields",
-					List.of(new FieldIssue(path.isEmpty() ? "body" : path, describe(json))));
+			if (path.isEmpty()) {
+				return ApiException.invalid("The request body has invalid fields",
+						List.of(new FieldIssue("body", describe(json))));
+			}
+			// One field is at fault: name it as OpenAI's param too, so SDKs can show it.
+			String issue = describe(json);
+			return ApiException.invalid("Invalid value for '" + path + "': " + issue,
+					List.of(new FieldIssue(path, issue))).withParam(path);
 		}
 		TypeMismatchException mismatch = causedBy(input, TypeMismatchException.class);
 		if (mismatch != null && input.getMethodParameter() != null) {

@@ -104,6 +104,8 @@ class SecurityConfiguration {
 			configuration.addAllowedHeader("*");
 			configuration.addExposedHeader("traceparent");
 			configuration.addExposedHeader("Retry-After");
+			// The id of a conversation stored by the OpenAI-compatible API (store: true).
+			configuration.addExposedHeader("x-enclave-conversation-id");
 			configuration.setAllowCredentials(false);
 			configuration.setMaxAge(3600L);
 			source.registerCorsConfiguration("/**", configuration);

@@ -18,7 +18,8 @@ import org.springframework.ai.chat.prompt.Prompt;
  * Turns a Spring AI prompt into a generation request for one model: renders the
  * conversation with the model's own chat template, tokenises it, and settles the sampling
  * options (the request's, else the checkpoint's {@code generation_config.json}, else
- * OpenAI's defaults). Problems are the caller's and come back as {@code invalid_request}
+ * OpenAI's defaults). Without a {@code max_tokens} the answer may fill the rest of the
+ * context; a {@code max_tokens} larger than that rest is refused. Problems are the caller's and come back as {@code invalid_request}
  * naming the field.
  */
 final class ChatRequests {
@@ -55,7 +56,14 @@ final class ChatRequests {
 		if (requested != null && requested < 1) {
 			throw ApiException.invalidParam("max_tokens", "max_tokens must be at least 1");
 		}
-		int maxTokens = (requested != null) ? Math.min(requested, room) : room;
+		// Asking for more than the context can hold is refused, as OpenAI-compatible servers
+		// do, rather than quietly answered with less than the caller planned for.
+		if (requested != null && requested > room) {
+			throw ApiException.invalidParam("max_tokens", "max_tokens is " + requested + ", but model '"
+					+ model.name() + "' holds " + context + " tokens and the conversation takes " + tokens.length
+					+ ", which leaves room for at most " + room);
+		}
+		int maxTokens = (requested != null) ? requested : room;
 		List<String> stops = (options != null && options.getStopSequences() != null) ? options.getStopSequences()
 				: List.of();
 		if (stops.size() > MAX_STOP_STRINGS) {

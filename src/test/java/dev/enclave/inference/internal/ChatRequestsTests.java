@@ -82,6 +82,22 @@ class ChatRequestsTests {
 	}
 
 	@Test
+	void maxTokensThatFitIsKeptAndMoreThanTheContextHoldsIsRefused() {
+		ServedModel served = served(TinyCheckpoints.CHAT_TEMPLATE);
+		int room = TinyCheckpoints.CONTEXT - ChatRequests.of(served, new Prompt("Hi")).prompt().length;
+		assertThat(ChatRequests.of(served, new Prompt("Hi", InferenceChatOptions.builder().maxTokens(room).build()))
+			.maxTokens()).isEqualTo(room);
+		assertThatExceptionOfType(ApiException.class)
+			.isThrownBy(() -> ChatRequests.of(served,
+					new Prompt("Hi", InferenceChatOptions.builder().maxTokens(room + 1).build())))
+			.satisfies((error) -> {
+				assertThat(error.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+				assertThat(error.param()).isEqualTo("max_tokens");
+				assertThat(error.getMessage()).contains("at most " + room);
+			});
+	}
+
+	@Test
 	void toolsReachTheTemplate() {
 		FunctionToolCallback<String, String> weather = FunctionToolCallback
 			.builder("get_weather", (String city) -> "sunny")

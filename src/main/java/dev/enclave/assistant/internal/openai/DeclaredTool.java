@@ -1,0 +1,23 @@
+package dev.enclave.assistant.internal.openai;
+
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
+
+/**
+ * A tool the client declared in an OpenAI request. It exists so the model's chat template
+ * can show the tool to the model; the client runs its own tools, so Enclave never calls it.
+ */
+record DeclaredTool(ToolDefinition definition) implements ToolCallback {
+
+	@Override
+	public ToolDefinition getToolDefinition() {
+		return this.definition;
+	}
+
+	@Override
+	public String call(String toolInput) {
+		throw new UnsupportedOperationException(
+				"Tool '" + this.definition.name() + "' belongs to the API client; Enclave does not run it");
+	}
+
+}
