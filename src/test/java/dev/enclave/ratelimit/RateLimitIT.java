@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.enclave.support.ChatCompletionsClient;
 import dev.enclave.support.Chats;
 import dev.enclave.support.EnclaveIT;
 import dev.enclave.support.Envelopes;
@@ -24,6 +25,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.FluxExchangeResult;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -306,6 +308,65 @@ class RateLimitIT extends EnclaveIT {
 	}
 
 	@Test
+	void aChatCompletionReservesItsPromptAndMaxTokensAndIsChargedItsUsage() {
+		String[] key = appKey("completion");
+		putQuota("key", key[1], Map.of("tokens_per_day", 100_000));
+		long startedAt = System.nanoTime();
+		long before = remainingTokens(key[0]);
+		EntityExchangeResult<byte[]> result = new ChatCompletionsClient(http()).post(key[0], Map.of("messages",
+				List.of(Map.of("role", "user", "content", "Count my tokens")), "max_tokens", 50, "temperature", 0));
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		JsonNode usage = ChatCompletionsClient.json(result).get("usage");
+		long reserved = before - Long.parseLong(result.getResponseHeaders().getFirst("x-ratelimit-remaining-tokens"));
+		long charged = before - remainingTokens(key[0]);
+		long drift = refillSince(startedAt);
+		System.out.println("Chat completion: reserved " + reserved + ", usage " + usage + ", charged " + charged);
+		assertThat(reserved).isBetween(usage.get("prompt_tokens").asLong() + 50 - drift,
+				usage.get("prompt_tokens").asLong() + 50 + drift);
+		assertThat(charged).isBetween(usage.get("total_tokens").asLong() - drift, usage.get("total_tokens").asLong() + drift);
+	}
+
+	@Test
+	void aCancelledCompletionStreamIsChargedWhatWasGenerated() throws Exception {
+		String[] key = appKey("completion-cancelled");
+		// A budget of 10,000 a day refills about one token in 9 s: the charge reads almost exactly.
+		putQuota("key", key[1], Map.of("tokens_per_day", 10_000));
+		// Greedy decoding keeps the demo model going for far more than the few chunks read here.
+		List<Object> prompt = List.of(Map.of("role", "user", "content", "Go on and on"));
+		long promptTokens = ChatCompletionsClient.json(new ChatCompletionsClient(http()).post(key[0],
+				Map.of("messages", prompt, "max_tokens", 1, "temperature", 0))).get("usage").get("prompt_tokens").asLong();
+		long startedAt = System.nanoTime();
+		long before = remainingTokens(key[0]);
+		List<String> received = WebClient.create("http://127.0.0.1:" + this.port)
+			.post()
+			.uri("/v1/chat/completions")
+			.headers((headers) -> headers.setBearerAuth(key[0]))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("messages", prompt, "max_tokens", 1500, "temperature", 0, "stream", true))
+			.retrieve()
+			.bodyToFlux(String.class)
+			.take(3)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+		assertThat(received).hasSize(3);
+		long reserved = promptTokens + 1500;
+		// Settled when the cancel reaches the server; the usage ledger then has the same count.
+		String cancelledRow = "SELECT completion_tokens FROM usage_events WHERE subject_id = '" + key[1]
+				+ "' AND finish_reason = 'cancelled'";
+		for (int i = 0; i < 100 && TestDatabase.query(cancelledRow).isEmpty(); i++) {
+			Thread.sleep(100);
+		}
+		long generated = Long.parseLong(TestDatabase.query(cancelledRow).get(0));
+		long charged = before - remainingTokens(key[0]);
+		long drift = refillSince(startedAt, 10_000);
+		System.out.println("Cancelled completion stream: reserved " + reserved + " (prompt " + promptTokens
+				+ "), generated " + generated + ", charged " + charged);
+		assertThat(generated).isPositive().isLessThan(1500);
+		assertThat(charged).as("the prompt and the tokens generated, not the reservation")
+			.isBetween(promptTokens + generated - drift, promptTokens + generated + drift);
+	}
+
+	@Test
 	void quotasAreEditedByAdministratorsOfTheTenantOnly() {
 		String[] key = appKey("quota-api");
 		JsonNode saved = putQuota("key", key[1], Map.of("requests_per_minute", 7));
@@ -387,8 +448,12 @@ class RateLimitIT extends EnclaveIT {
 
 	/** Tokens a 100,000-per-day budget refills in the time since {@code startedAt}, plus rounding. */
 	private static long refillSince(long startedAt) {
+		return refillSince(startedAt, 100_000);
+	}
+
+	private static long refillSince(long startedAt, long perDay) {
 		double seconds = (System.nanoTime() - startedAt) / 1e9;
-		return (long) Math.ceil(seconds * 100_000 / 86_400) + 2;
+		return (long) Math.ceil(seconds * perDay / 86_400) + 1;
 	}
 
 	private long awaitStableRemaining(String key) throws InterruptedException {
