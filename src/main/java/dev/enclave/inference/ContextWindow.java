@@ -29,4 +29,13 @@ public interface ContextWindow {
 	/** The most tokens a model holds, prompt and answer together. */
 	int size(@Nullable String model);
 
+	/**
+	 * The tokens of {@code messages} as the model sees them: rendered with its chat template
+	 * and tokenised, ready for the answer. Token budgets reserve this before generation.
+	 */
+	int promptTokens(@Nullable String model, List<Message> messages);
+
+	/** The tokens of plain text, such as the part of an answer streamed before a cancel. */
+	int textTokens(@Nullable String model, String text);
+
 }

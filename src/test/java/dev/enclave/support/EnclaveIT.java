@@ -37,6 +37,14 @@ public abstract class EnclaveIT {
 		registry.add("enclave.oidc.audience", () -> TestIdentityProvider.AUDIENCE);
 		// Long enough that a client can leave mid-answer, short enough for a quick suite.
 		registry.add("enclave.assistant.max-answer-tokens", () -> "200");
+		// Generous enough that no test meets a limit by accident; rate limit tests set tight
+		// limits per key or user through the admin API.
+		for (String tier : new String[] { "key", "user", "tenant" }) {
+			registry.add("enclave.ratelimit." + tier + ".requests-per-minute", () -> "10000000");
+			registry.add("enclave.ratelimit." + tier + ".tokens-per-minute", () -> "1000000000");
+			registry.add("enclave.ratelimit." + tier + ".tokens-per-day", () -> "100000000000");
+			registry.add("enclave.ratelimit." + tier + ".concurrent-requests", () -> "100000");
+		}
 	}
 
 	/** Signs in and acts as users and apps of this application. */

@@ -11,6 +11,7 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.gateway.ErrorResponses;
 import dev.enclave.identity.Principal;
+import dev.enclave.ratelimit.TokenBudget;
 import dev.enclave.shared.ConversationId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -59,11 +60,15 @@ class TurnController {
 
 	private final AssistantSettings settings;
 
-	TurnController(Conversations conversations, TurnRunner runner, ErrorResponses errors, AssistantSettings settings) {
+	private final TokenBudget budget;
+
+	TurnController(Conversations conversations, TurnRunner runner, ErrorResponses errors, AssistantSettings settings,
+			TokenBudget budget) {
 		this.conversations = conversations;
 		this.runner = runner;
 		this.errors = errors;
 		this.settings = settings;
+		this.budget = budget;
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -92,7 +97,26 @@ class TurnController {
 			.anyMatch((type) -> type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM) && !type.isWildcardType());
 		return this.conversations.beginTurn(caller, new ConversationId(id), request.content())
 			.map(this.runner::start)
+			.flatMap((run) -> admitted(run, caller, exchange))
 			.flatMap((run) -> stream ? Mono.just(streamed(run, exchange)) : answered(run));
+	}
+
+	/**
+	 * Reserves the turn's tokens (prompt plus the longest answer) before anything is
+	 * generated. A refusal is a plain 429: the user's message stays stored, with a failed
+	 * empty answer that later prompts leave out, and the conversation is free again.
+	 */
+	private Mono<TurnRunner.Run> admitted(TurnRunner.Run run, Principal caller, ServerWebExchange exchange) {
+		return run.estimate()
+			.flatMap((tokens) -> this.budget.reserve(exchange, caller, tokens))
+			.map((reservation) -> {
+				run.charge(reservation);
+				return run;
+			})
+			.onErrorResume((refused) -> run.end(MessageStatus.FAILED)
+				.onErrorResume((ex) -> Mono.empty())
+				.then(Mono.error(refused)))
+			.doOnCancel(() -> run.endDetached(MessageStatus.PARTIAL));
 	}
 
 	private Mono<ResponseEntity<?>> answered(TurnRunner.Run run) {
@@ -114,6 +138,7 @@ class TurnController {
 					new Created(run.turn().conversation().value(), run.turn().userMessage(), answerId)))
 			.concatWith(run.deltas().map((text) -> event("delta", new Delta(answerId, text))))
 			.concatWith(Mono.defer(() -> run.end(MessageStatus.COMPLETE)).map((message) -> event("message.completed", message)))
+			.doOnError(this.budget::recordFailure)
 			.onErrorResume((failure) -> run.end(MessageStatus.FAILED)
 				.onErrorResume((ex) -> Mono.empty())
 				.then(Mono.just(ServerSentEvent.<Object>builder(this.errors.envelopeJson(exchange, clientError(failure)))

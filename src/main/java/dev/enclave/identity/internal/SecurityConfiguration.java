@@ -106,6 +106,12 @@ class SecurityConfiguration {
 			configuration.addExposedHeader("Retry-After");
 			// The id of a conversation stored by the OpenAI-compatible API (store: true).
 			configuration.addExposedHeader("x-enclave-conversation-id");
+			// Rate limits, so that browser clients can pace themselves as SDKs do.
+			for (String unit : new String[] { "requests", "tokens" }) {
+				configuration.addExposedHeader("x-ratelimit-limit-" + unit);
+				configuration.addExposedHeader("x-ratelimit-remaining-" + unit);
+				configuration.addExposedHeader("x-ratelimit-reset-" + unit);
+			}
 			configuration.setAllowCredentials(false);
 			configuration.setMaxAge(3600L);
 			source.registerCorsConfiguration("/**", configuration);

@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.inference.FinishReason;
+import dev.enclave.inference.GeneratedTokens;
 import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.internal.generation.GenerationRequest;
 import dev.enclave.inference.internal.generation.GenerationResult;
@@ -94,15 +95,16 @@ final class DjlChatModel implements ChatModel, StreamingChatModel, AutoCloseable
 		try {
 			long started = System.nanoTime();
 			GenerationRequest request = ChatRequests.of(model, prompt);
-			GenerationResult result = new Generator(model.model(), model.tokenizer()::decode).generate(request,
-					(text) -> sink.next(chunk(id, model.name(), text, null, null)), sink::isCancelled);
+			GenerationResult result = new Generator(model.model(), model.tokenizer()::decode).generateWithProgress(
+					request, (text, generated) -> sink.next(chunk(id, model.name(), text, null, null, generated)),
+					sink::isCancelled);
 			// Counts and timings only: prompts and answers are never logged.
 			log.debug("Generation on {} ended ({}): {} prompt and {} completion tokens in {} ms", model.name(),
 					result.finishReason().value(), result.promptTokens(), result.completionTokens(),
 					(System.nanoTime() - started) / 1_000_000);
 			if (result.finishReason() != FinishReason.CANCELLED) {
 				sink.next(chunk(id, model.name(), "", result.finishReason(),
-						new DefaultUsage(result.promptTokens(), result.completionTokens())));
+						new DefaultUsage(result.promptTokens(), result.completionTokens()), result.completionTokens()));
 				sink.complete();
 			}
 		}
@@ -112,13 +114,14 @@ final class DjlChatModel implements ChatModel, StreamingChatModel, AutoCloseable
 	}
 
 	private static ChatResponse chunk(String id, String model, String text, @Nullable FinishReason finish,
-			@Nullable Usage usage) {
+			@Nullable Usage usage, int generated) {
 		ChatGenerationMetadata generation = (finish != null)
 				? ChatGenerationMetadata.builder().finishReason(finish.value()).build() : ChatGenerationMetadata.NULL;
 		ChatResponseMetadata.Builder metadata = ChatResponseMetadata.builder().id(id).model(model);
 		if (usage != null) {
 			metadata.usage(usage);
 		}
+		metadata.keyValue(GeneratedTokens.METADATA_KEY, generated);
 		return new ChatResponse(List.of(new Generation(new AssistantMessage(text), generation)), metadata.build());
 	}
 

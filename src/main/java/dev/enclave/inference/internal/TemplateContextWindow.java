@@ -32,6 +32,16 @@ final class TemplateContextWindow implements ContextWindow {
 	}
 
 	@Override
+	public int promptTokens(@Nullable String model, List<Message> messages) {
+		return tokens(this.registry.require(model), messages);
+	}
+
+	@Override
+	public int textTokens(@Nullable String model, String text) {
+		return text.isEmpty() ? 0 : this.registry.require(model).tokenizer().encode(text).length;
+	}
+
+	@Override
 	public List<Message> fit(@Nullable String model, List<Message> messages, int reserve) {
 		ServedModel served = this.registry.require(model);
 		int budget = served.model().maxContext() - Math.max(1, reserve);

@@ -13,16 +13,20 @@ import dev.enclave.conversation.UsageRecord;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorResponses;
 import dev.enclave.identity.Principal;
+import dev.enclave.inference.ContextWindow;
+import dev.enclave.ratelimit.TokenBudget;
 import dev.enclave.shared.ConversationId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.StreamingChatModel;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,9 +37,10 @@ import org.springframework.web.server.ServerWebExchange;
  * Answers OpenAI chat requests from the inference module's streaming chat model, whole or
  * as server-sent events, and settles every completion: its usage goes to the ledger
  * whichever way it ends (finished, cancelled by the client, failed), and with
- * {@code store: true} the exchange becomes a conversation of the caller. Requests the
- * engine refuses as invalid are not completions and leave no usage. Prompts and answers are
- * never logged.
+ * {@code store: true} the exchange becomes a conversation of the caller. Its tokens are
+ * reserved with the token budget before the engine starts and settled to the true count
+ * when it ends. Requests the engine refuses as invalid are not completions: they leave no
+ * usage and get their reservation back. Prompts and answers are never logged.
  */
 final class ChatCompletions {
 
@@ -66,8 +71,12 @@ final class ChatCompletions {
 
 	private final Clock clock;
 
+	private final TokenBudget budget;
+
+	private final ContextWindow window;
+
 	ChatCompletions(StreamingChatModel engine, OpenAiPrompts prompts, UsageLedger ledger, Conversations conversations,
-			JsonMapper json, ErrorResponses errors, Clock clock) {
+			JsonMapper json, ErrorResponses errors, Clock clock, TokenBudget budget, ContextWindow window) {
 		this.engine = engine;
 		this.prompts = prompts;
 		this.ledger = ledger;
@@ -75,17 +84,52 @@ final class ChatCompletions {
 		this.json = json;
 		this.errors = errors;
 		this.clock = clock;
+		this.budget = budget;
+		this.window = window;
 	}
 
 	Mono<ResponseEntity<?>> answer(Principal caller, ChatCompletionRequest body, ServerWebExchange exchange) {
 		return Mono.fromSupplier(() -> this.prompts.read(body))
-			.flatMap((request) -> request.stream() ? Mono.just(stream(caller, request, exchange))
-					: whole(caller, request));
+			.flatMap((request) -> reserve(caller, request, exchange)
+				.flatMap((charge) -> request.stream() ? Mono.just(stream(caller, request, charge, exchange))
+						: whole(caller, request, charge)));
 	}
 
-	private Mono<ResponseEntity<?>> whole(Principal caller, CompletionRequest request) {
+	/**
+	 * Reserves the completion's tokens before the engine starts: the prompt as the model
+	 * will see it plus {@code max_tokens}, or, without it, the rest of the model's context,
+	 * the most the answer can take. A refusal (429) is no completion and records no usage.
+	 */
+	private Mono<TokenCharge> reserve(Principal caller, CompletionRequest request, ServerWebExchange exchange) {
+		return Mono.fromCallable(() -> countPrompt(request))
+			// Rendering and tokenising the messages is CPU work: off the event loop.
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap((prompt) -> this.budget.reserve(exchange, caller, estimate(request, prompt))
+				.map((reservation) -> new TokenCharge(reservation, prompt)));
+	}
+
+	private int countPrompt(CompletionRequest request) {
+		try {
+			return this.window.promptTokens(request.model(), request.prompt().getInstructions());
+		}
+		catch (ApiException ex) {
+			// The engine refuses such a request the same way, as a client error: nothing to hold.
+			return -1;
+		}
+	}
+
+	private long estimate(CompletionRequest request, int prompt) {
+		if (prompt < 0) {
+			return 0;
+		}
+		ChatOptions options = request.prompt().getOptions();
+		Integer maxTokens = (options != null) ? options.getMaxTokens() : null;
+		return prompt + ((maxTokens != null) ? maxTokens : Math.max(0, this.window.size(request.model()) - prompt));
+	}
+
+	private Mono<ResponseEntity<?>> whole(Principal caller, CompletionRequest request, TokenCharge charge) {
 		return Mono.deferContextual((context) -> {
-			CompletionTally tally = new CompletionTally(request.model(), this.clock);
+			CompletionTally tally = new CompletionTally(request.model(), this.clock, charge);
 			return this.engine.stream(request.prompt())
 				.doOnNext(tally::add)
 				.then(Mono.defer(() -> settle(caller, request, tally, FAILED, context)))
@@ -102,9 +146,9 @@ final class ChatCompletions {
 	}
 
 	private ResponseEntity<Flux<ServerSentEvent<String>>> stream(Principal caller, CompletionRequest request,
-			ServerWebExchange exchange) {
+			TokenCharge charge, ServerWebExchange exchange) {
 		Flux<ServerSentEvent<String>> events = Flux.deferContextual((context) -> {
-			CompletionTally tally = new CompletionTally(request.model(), this.clock);
+			CompletionTally tally = new CompletionTally(request.model(), this.clock, charge);
 			Flux<ChatCompletionChunk> chunks = this.engine.stream(request.prompt())
 				.concatMap((piece) -> chunks(caller, request, tally, piece, context));
 			// Settled already when the engine reported its finish; this only waits for that.
@@ -129,6 +173,8 @@ final class ChatCompletions {
 		if (!tally.started()) {
 			return failed(caller, request, tally, error, context).then(Mono.error(error));
 		}
+		// Load shed half-way is counted here: the response has started, so no filter sees it.
+		this.budget.recordFailure(error);
 		String envelope = this.errors.envelopeJson(exchange, this.errors.translate(exchange, error));
 		return failed(caller, request, tally, error, context).onErrorComplete()
 			.thenReturn(ServerSentEvent.builder(" " + envelope).build());
@@ -173,7 +219,7 @@ final class ChatCompletions {
 	private Mono<Optional<ConversationId>> failed(Principal caller, CompletionRequest request, CompletionTally tally,
 			Throwable error, ContextView context) {
 		if (error instanceof ApiException api && api.code().status().is4xxClientError()) {
-			return Mono.just(Optional.empty());
+			return tally.refundTokens().thenReturn(Optional.empty());
 		}
 		return settle(caller, request, tally, FAILED, context);
 	}
@@ -195,7 +241,8 @@ final class ChatCompletions {
 							usage)
 					.map(Optional::of);
 			}
-			return this.ledger.record(caller, usage)
+			return tally.chargeTokens(CANCELLED.equals(outcome))
+				.then(this.ledger.record(caller, usage))
 				.then(stored)
 				.doOnError((error) -> log.atWarn()
 					.setCause(error)

@@ -30,6 +30,25 @@ public final class Generator {
 	 * @param cancelled polled before every step
 	 */
 	public GenerationResult generate(GenerationRequest request, Consumer<String> text, BooleanSupplier cancelled) {
+		return generateWithProgress(request, (piece, generated) -> text.accept(piece), cancelled);
+	}
+
+	/** Receives each piece of answer text with the number of tokens generated so far. */
+	@FunctionalInterface
+	public interface Progress {
+
+		void accept(String text, int generatedTokens);
+
+	}
+
+	/**
+	 * Generates an answer, telling with each piece how many tokens it has cost so far, so a
+	 * client that leaves mid-answer can be charged for what was generated.
+	 * @param progress receives each piece of answer text as soon as it is complete
+	 * @param cancelled polled before every step
+	 */
+	public GenerationResult generateWithProgress(GenerationRequest request, Progress progress,
+			BooleanSupplier cancelled) {
 		int[] prompt = request.prompt();
 		if (prompt.length >= this.model.maxContext()) {
 			throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the model's context is "
@@ -52,17 +71,17 @@ public final class Generator {
 				int token = sampler.next(logits);
 				generated++;
 				if (request.stopTokens().contains(token)) {
-					finish(detokenizer, stops, text);
+					finish(detokenizer, stops, progress, generated);
 					return new GenerationResult(FinishReason.STOP, prompt.length, generated);
 				}
 				StopStrings.Result piece = stops.push(detokenizer.push(token));
-				emit(piece.text(), text);
+				emit(piece.text(), progress, generated);
 				if (piece.stopped()) {
 					return new GenerationResult(FinishReason.STOP, prompt.length, generated);
 				}
 				// Prompt and answer together never exceed the context.
 				if (generated >= request.maxTokens() || prompt.length + generated >= capacity) {
-					finish(detokenizer, stops, text);
+					finish(detokenizer, stops, progress, generated);
 					return new GenerationResult(FinishReason.LENGTH, prompt.length, generated);
 				}
 				logits = sequence.forward(new int[] { token });
@@ -70,17 +89,17 @@ public final class Generator {
 		}
 	}
 
-	private static void finish(StreamingDetokenizer detokenizer, StopStrings stops, Consumer<String> text) {
+	private static void finish(StreamingDetokenizer detokenizer, StopStrings stops, Progress progress, int generated) {
 		StopStrings.Result piece = stops.push(detokenizer.flush());
-		emit(piece.text(), text);
+		emit(piece.text(), progress, generated);
 		if (!piece.stopped()) {
-			emit(stops.flush(), text);
+			emit(stops.flush(), progress, generated);
 		}
 	}
 
-	private static void emit(String piece, Consumer<String> text) {
+	private static void emit(String piece, Progress progress, int generated) {
 		if (!piece.isEmpty()) {
-			text.accept(piece);
+			progress.accept(piece, generated);
 		}
 	}
 

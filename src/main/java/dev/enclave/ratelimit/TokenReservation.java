@@ -1,0 +1,18 @@
+package dev.enclave.ratelimit;
+
+import reactor.core.publisher.Mono;
+
+/** Tokens held for one inference request until it ends. */
+public interface TokenReservation {
+
+	/** The tokens held. */
+	long reserved();
+
+	/**
+	 * Corrects the reservation to the tokens really used: charges what ran over, refunds
+	 * what was left. Only the first call counts. It never fails: a store that is unreachable
+	 * is logged and counted, and the request that already ran is not failed for it.
+	 */
+	Mono<Void> settle(long usedTokens);
+
+}

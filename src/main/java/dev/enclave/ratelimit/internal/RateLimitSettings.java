@@ -1,0 +1,63 @@
+package dev.enclave.ratelimit.internal;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of rate limits ({@code enclave.ratelimit.*}). The default tiers are in
+ * {@code application.yml}, so that they are documented in one place with the README.
+ *
+ * @param store where limit state lives: {@code postgres} (shared by all replicas) or
+ * {@code memory} (one node only)
+ * @param failureMode what to do when the store is unreachable: {@code closed} answers 503
+ * {@code ratelimit_unavailable}, {@code open} lets requests through unlimited
+ * @param key the default tier of an API key
+ * @param user the default tier of a user
+ * @param tenant the default tier of a tenant
+ * @param storeTimeout the longest a limit check may take before the store counts as unreachable
+ * @param unavailableRetryAfter the {@code Retry-After} of a 503 {@code ratelimit_unavailable}
+ * @param leaseTtl how long a concurrency lease of a replica that died keeps counting
+ * @param overrideCacheTtl how long an override edited on another replica may take to apply
+ * @param poolSize connections of the limit store's own JDBC pool
+ * @param maxConcurrentChecks limit checks in flight at once per replica (a semaphore
+ * bulkhead); beyond it requests are shed with 503 {@code overloaded}
+ * @param storeUrl a JDBC URL for the limit store when it is not Enclave's database
+ */
+@ConfigurationProperties("enclave.ratelimit")
+@Validated
+record RateLimitSettings(@DefaultValue("postgres") Store store, @DefaultValue("closed") FailureMode failureMode,
+		@NotNull @Valid Tier key, @NotNull @Valid Tier user, @NotNull @Valid Tier tenant,
+		@DefaultValue("2s") Duration storeTimeout, @DefaultValue("5s") Duration unavailableRetryAfter,
+		@DefaultValue("2m") Duration leaseTtl, @DefaultValue("10s") Duration overrideCacheTtl,
+		@DefaultValue("8") @Min(1) int poolSize, @DefaultValue("256") @Min(1) int maxConcurrentChecks,
+		@Nullable String storeUrl) {
+
+	enum Store {
+
+		POSTGRES, MEMORY
+
+	}
+
+	enum FailureMode {
+
+		CLOSED, OPEN
+
+	}
+
+	Tier defaults(Scope.Kind kind) {
+		return switch (kind) {
+			case KEY -> this.key;
+			case USER -> this.user;
+			case TENANT -> this.tenant;
+		};
+	}
+
+}

@@ -1,0 +1,168 @@
+package dev.enclave.ratelimit.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import dev.enclave.ratelimit.internal.Decision.Limit;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The limit checks on the in-memory store, with a clock the test moves: a refused request's
+ * Retry-After is exactly when it would succeed, never earlier and never later.
+ */
+class LimiterTests {
+
+	private final MovableClock clock = new MovableClock();
+
+	private final MemoryBuckets buckets = new MemoryBuckets(Buckets.timeMeter(this.clock));
+
+	private final Limiter limiter = new Limiter(this.buckets, new MemoryLeases());
+
+	private static List<ScopedLimits> plan(Tier key, Tier tenant) {
+		return List.of(new ScopedLimits(new Scope(Scope.Kind.KEY, UUID.randomUUID()), key),
+				new ScopedLimits(new Scope(Scope.Kind.TENANT, UUID.randomUUID()), tenant));
+	}
+
+	private static Tier tier(long rpm, long tpm, long tpd, long concurrent) {
+		return new Tier(rpm, tpm, tpd, concurrent);
+	}
+
+	@Test
+	void retryAfterIsExactlyWhenTheRequestWouldSucceed() {
+		List<ScopedLimits> plan = plan(tier(60, 1000, 10_000, 100), tier(1000, 1000, 10_000, 100));
+		for (int i = 0; i < 60; i++) {
+			Decision admitted = this.limiter.admit(plan, lease());
+			assertThat(admitted.admitted()).isTrue();
+			assertThat(admitted.requests().remaining()).isEqualTo(59 - i);
+		}
+		this.clock.advance(Duration.ofMillis(300));
+		Decision refused = this.limiter.admit(plan, lease());
+		assertThat(refused.refused()).isEqualTo(Limit.REQUESTS);
+		// 60 per minute refill one per second: 700 ms after the 300 already waited.
+		assertThat(refused.retryAfter()).isEqualTo(Duration.ofMillis(700));
+		this.clock.advance(refused.retryAfter().minusMillis(1));
+		assertThat(this.limiter.admit(plan, lease()).refused()).as("a retry 1 ms early").isEqualTo(Limit.REQUESTS);
+		Decision early = this.limiter.admit(plan, lease());
+		this.clock.advance(early.retryAfter());
+		assertThat(this.limiter.admit(plan, lease()).admitted()).as("a retry after exactly Retry-After").isTrue();
+	}
+
+	@Test
+	void aScopeThatRefusesCostsTheOthersNothing() {
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 10_000, 100), tier(2, 1000, 10_000, 100));
+		assertThat(this.limiter.admit(plan, lease()).admitted()).isTrue();
+		assertThat(this.limiter.admit(plan, lease()).admitted()).isTrue();
+		Decision refused = this.limiter.admit(plan, lease());
+		assertThat(refused.refused()).isEqualTo(Limit.REQUESTS);
+		// The key's bucket got its token back: 2 spent, 998 left.
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(998);
+	}
+
+	@Test
+	void concurrencyIsCountedPerScopeAndReleased() {
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 10_000, 2), tier(1000, 1000, 10_000, 100));
+		UUID first = lease();
+		assertThat(this.limiter.admit(plan, first).admitted()).isTrue();
+		assertThat(this.limiter.admit(plan, lease()).admitted()).isTrue();
+		Decision third = this.limiter.admit(plan, lease());
+		assertThat(third.refused()).isEqualTo(Limit.CONCURRENCY);
+		assertThat(third.retryAfter()).isEqualTo(Limiter.CONCURRENCY_RETRY);
+		this.limiter.release(first);
+		this.limiter.release(first);
+		assertThat(this.limiter.admit(plan, lease()).admitted()).isTrue();
+		assertThat(this.limiter.admit(plan, lease()).refused()).isEqualTo(Limit.CONCURRENCY);
+	}
+
+	@Test
+	void aLeaseGivenBackBeforeItWasTakenIsNeverHeld() {
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 10_000, 1), tier(1000, 1000, 10_000, 100));
+		UUID late = lease();
+		// The caller gave up waiting (a timeout) and released before the store took the lease.
+		this.limiter.release(late);
+		assertThat(this.limiter.admit(plan, late).refused()).isEqualTo(Limit.CONCURRENCY);
+		assertThat(this.limiter.admit(plan, lease()).admitted()).as("the slot stayed free").isTrue();
+	}
+
+	@Test
+	void aReservationIsSettledToTheTrueUsageAndOverrunsAreOwed() {
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 100_000, 100), tier(1000, 1_000_000, 100_000_000, 100));
+		Decision reserved = this.limiter.reserve(plan, 600);
+		assertThat(reserved.admitted()).isTrue();
+		assertThat(reserved.tokens().remaining()).isEqualTo(400);
+		// The stream ran over by 900: the bucket owes it, so the next request is not free.
+		this.limiter.adjust(plan, 900);
+		assertThat(this.limiter.peekTokens(plan).remaining()).isEqualTo(-500);
+		Decision next = this.limiter.reserve(plan, 10);
+		assertThat(next.refused()).isEqualTo(Limit.TOKENS_PER_MINUTE);
+		// 510 tokens at 1000 per minute.
+		assertThat(next.retryAfter()).isEqualTo(Duration.ofMillis(30_600));
+		this.clock.advance(next.retryAfter());
+		assertThat(this.limiter.reserve(plan, 10).admitted()).isTrue();
+		// A refund never fills a bucket beyond its capacity.
+		this.limiter.adjust(plan, -5000);
+		assertThat(this.limiter.peekTokens(plan).remaining()).isEqualTo(1000);
+	}
+
+	@Test
+	void theDailyQuotaIsNamedWhenItIsTheOneShort() {
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 1500, 100), tier(1000, 1_000_000, 100_000_000, 100));
+		assertThat(this.limiter.reserve(plan, 1000).admitted()).isTrue();
+		this.clock.advance(Duration.ofMinutes(1));
+		Decision refused = this.limiter.reserve(plan, 1000);
+		assertThat(refused.refused()).isEqualTo(Limit.TOKENS_PER_DAY);
+		assertThat(refused.tokens().limit()).isEqualTo(1500);
+		assertThat(refused.retryAfter()).isGreaterThan(Duration.ofHours(1));
+	}
+
+	@Test
+	void aRequestLargerThanTheBucketIsAdmittedWhenFullAndOwesTheRest() {
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 100_000, 100), tier(1000, 1_000_000, 100_000_000, 100));
+		assertThat(this.limiter.reserve(plan, 2500).admitted()).isTrue();
+		assertThat(this.limiter.peekTokens(plan).remaining()).isEqualTo(-1500);
+	}
+
+	@Test
+	void resetIsWrittenLikeOpenAi() {
+		assertThat(RateLimitHeaders.format(Duration.ZERO)).isEqualTo("0s");
+		assertThat(RateLimitHeaders.format(Duration.ofMillis(1))).isEqualTo("1s");
+		assertThat(RateLimitHeaders.format(Duration.ofMinutes(6))).isEqualTo("6m0s");
+		assertThat(RateLimitHeaders.format(Duration.ofSeconds(7205))).isEqualTo("2h0m5s");
+	}
+
+	private static UUID lease() {
+		return UUID.randomUUID();
+	}
+
+	private static final class MovableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-11-23T08:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

@@ -1,0 +1,93 @@
+package dev.enclave.ratelimit.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Store calls and their bulkhead: one permit per call, given back however the call ends,
+ * cancellation included, and a full bulkhead refuses at once instead of waiting.
+ */
+class StoreCallsTests {
+
+	private final Scheduler scheduler = Schedulers.newBoundedElastic(4, 100, "store-calls-test");
+
+	private final Bulkhead bulkhead = Bulkhead.of("test",
+			BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO).build());
+
+	private final StoreCalls calls = new StoreCalls(this.scheduler, Duration.ofMillis(300), this.bulkhead);
+
+	@AfterEach
+	void stop() {
+		this.scheduler.dispose();
+	}
+
+	@Test
+	void aCallRunsOffTheCallersThreadAndReturnsItsValue() {
+		StepVerifier.create(this.calls.guarded(() -> Thread.currentThread().getName()))
+			.assertNext((thread) -> assertThat(thread).startsWith("store-calls-test"))
+			.verifyComplete();
+		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void aFullBulkheadRefusesAtOnceAndACancelledCallGivesItsPermitBack() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch running = new CountDownLatch(1);
+		Disposable first = this.calls.guarded(() -> {
+			running.countDown();
+			return release.await(5, TimeUnit.SECONDS);
+		}).subscribe();
+		assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).isZero();
+		StepVerifier.create(this.calls.guarded(() -> "second"))
+			.expectError(BulkheadFullException.class)
+			.verify(Duration.ofMillis(200));
+
+		first.dispose();
+		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).as("permit back after cancel").isEqualTo(1);
+		release.countDown();
+		StepVerifier.create(this.calls.guarded(() -> "third")).expectNext("third").verifyComplete();
+	}
+
+	@Test
+	void aSlowCallTimesOutWithoutBeingInterruptedAndGivesItsPermitBack() throws Exception {
+		AtomicBoolean interrupted = new AtomicBoolean();
+		CountDownLatch finished = new CountDownLatch(1);
+		StepVerifier.create(this.calls.guarded(() -> {
+			try {
+				Thread.sleep(600);
+			}
+			catch (InterruptedException ex) {
+				interrupted.set(true);
+			}
+			finished.countDown();
+			return "late";
+		})).expectError(TimeoutException.class).verify(Duration.ofSeconds(2));
+		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+		assertThat(finished.await(2, TimeUnit.SECONDS)).isTrue();
+		assertThat(interrupted).as("a JDBC call is never interrupted half-way").isFalse();
+	}
+
+	@Test
+	void unguardedCallsIgnoreTheBulkhead() {
+		this.bulkhead.acquirePermission();
+		StepVerifier.create(this.calls.unguarded(() -> "release")).expectNext("release").verifyComplete();
+		this.bulkhead.onComplete();
+	}
+
+}
