@@ -422,6 +422,8 @@ class RateLimitIT extends EnclaveIT {
 			.expectStatus()
 			.isNoContent();
 		assertThat(models(key[0]).getResponseHeaders().getFirst("x-ratelimit-limit-requests")).isNotEqualTo("7");
+		assertThat(TestDatabase.query("SELECT action FROM audit_events WHERE target = 'key:" + key[1]
+				+ "' ORDER BY occurred_at")).containsExactly("quota_changed", "quota_removed");
 		Envelopes.assertEnvelope(http().delete()
 			.uri("/api/v1/admin/quotas/key/{id}", key[1])
 			.headers((headers) -> headers.setBearerAuth(this.admin))

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.enclave.gateway.ApiException;
+import dev.enclave.identity.AuditEvent;
+import dev.enclave.identity.AuditLog;
 import dev.enclave.identity.Principal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -54,11 +56,14 @@ class QuotaController {
 
 	private final Clock clock;
 
-	QuotaController(QuotaStore store, QuotaPlans plans, RateLimitSettings settings, Clock clock) {
+	private final AuditLog audit;
+
+	QuotaController(QuotaStore store, QuotaPlans plans, RateLimitSettings settings, Clock clock, AuditLog audit) {
 		this.store = store;
 		this.plans = plans;
 		this.settings = settings;
 		this.clock = clock;
+		this.audit = audit;
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -110,7 +115,8 @@ class QuotaController {
 				limits.tokensPerDay(), limits.concurrentRequests(), admin.subjectId().value(), this.clock.instant());
 		return this.store.upsert(admin.tenantId(), override)
 			.doOnSuccess((saved) -> this.plans.invalidate())
-			.map(OverrideView::of);
+			.flatMap((saved) -> this.audit.record(AuditEvent.by(admin, "quota_changed", scope + ":" + id))
+				.thenReturn(OverrideView.of(saved)));
 	}
 
 	@DeleteMapping("/{scope}/{id}")
@@ -119,7 +125,8 @@ class QuotaController {
 	Mono<Void> delete(@AuthenticationPrincipal Principal admin, @PathVariable String scope, @PathVariable UUID id) {
 		return this.store.delete(admin.tenantId(), scope(admin, scope, id))
 			.doOnSuccess((deleted) -> this.plans.invalidate())
-			.flatMap((deleted) -> deleted ? Mono.empty() : Mono.error(ApiException.notFound("Quota override")));
+			.flatMap((deleted) -> deleted ? this.audit.record(AuditEvent.by(admin, "quota_removed", scope + ":" + id))
+					: Mono.error(ApiException.notFound("Quota override")));
 	}
 
 	private static Scope scope(Principal admin, String scope, UUID id) {
