@@ -251,7 +251,7 @@ class RateLimitIT extends EnclaveIT {
 		String[] key = appKey("daily");
 		putQuota("key", key[1], Map.of("tokens_per_day", 100));
 		String conversation = this.chats.createId(key[0], "daily");
-		// A full bucket admits a turn larger than itself, and then owes the rest.
+		// A full bucket admits a first turn whose reservation exceeds it; afterwards the budget is spent or owed.
 		assertThat(this.chats.send(key[0], conversation, "Hello").get("status").asString()).isEqualTo("complete");
 		EntityExchangeResult<byte[]> refused = http().post()
 			.uri("/api/v1/conversations/{id}/messages", conversation)
@@ -266,7 +266,10 @@ class RateLimitIT extends EnclaveIT {
 		// Over a day's budget of 100 owed back at 100 per day: hours, not seconds.
 		assertThat(Long.parseLong(refused.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER))).isGreaterThan(3600);
 		assertThat(refused.getResponseHeaders().getFirst("x-ratelimit-limit-tokens")).isEqualTo("100");
-		assertThat(refused.getResponseHeaders().getFirst("x-ratelimit-remaining-tokens")).isEqualTo("0");
+		// The first turn was charged (how much depends on where the random model stopped), and
+		// what is left cannot hold the next turn's prompt plus its longest answer.
+		assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("x-ratelimit-remaining-tokens")))
+			.isBetween(0L, 99L);
 		// The refused turn is over: its message is kept with a failed, empty answer, and nothing runs.
 		JsonNode messages = this.chats.get(key[0], conversation).get("messages");
 		JsonNode last = messages.get(messages.size() - 1);
