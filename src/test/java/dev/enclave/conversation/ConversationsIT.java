@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,7 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import static dev.enclave.support.Envelopes.assertEnvelope;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Conversations and chat turns on the running application with the demo model: streamed
@@ -117,7 +119,7 @@ class ConversationsIT extends EnclaveIT {
 	}
 
 	@Test
-	void aClientThatGoesAwayMidStreamLeavesAPartialAnswer() throws Exception {
+	void aClientThatGoesAwayMidStreamLeavesAPartialAnswer() {
 		String id = this.chats.createId(this.agent, "Disconnect");
 		// A random-weight model may end its answer after a token or two; try until one is cut.
 		for (int attempt = 0; attempt < 10; attempt++) {
@@ -442,46 +444,25 @@ class ConversationsIT extends EnclaveIT {
 		return ids;
 	}
 
-	private JsonNode awaitMessage(String conversation, String messageId) throws InterruptedException {
-		for (int i = 0; i < 100; i++) {
+	private JsonNode awaitMessage(String conversation, String messageId) {
+		return await().atMost(Duration.ofSeconds(10)).until(() -> {
 			for (JsonNode message : this.chats.get(this.agent, conversation).get("messages")) {
 				if (message.get("id").asText().equals(messageId)) {
 					return message;
 				}
 			}
-			Thread.sleep(100);
-		}
-		throw new AssertionError("The answer " + messageId + " was never stored");
+			return null;
+		}, Objects::nonNull);
 	}
 
 	private static void awaitAnyOf(List<?> events) {
-		for (int i = 0; i < 300 && events.isEmpty(); i++) {
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		assertThat(events).isNotEmpty();
+		await().atMost(Duration.ofSeconds(6)).until(() -> !events.isEmpty());
 	}
 
 	private void awaitIdle(String conversation) {
-		for (int i = 0; i < 300; i++) {
-			List<String> locked = TestDatabase
-				.query("SELECT (turn_started_at IS NOT NULL)::text FROM conversations WHERE id = '" + conversation + "'");
-			if (locked.equals(List.of("false"))) {
-				return;
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-		throw new AssertionError("The conversation's turn never ended");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> TestDatabase.query("SELECT (turn_started_at IS NOT NULL)::text FROM conversations WHERE id = '"
+					+ conversation + "'"), List.of("false")::equals);
 	}
 
 	private void assertSequential(String conversation) {

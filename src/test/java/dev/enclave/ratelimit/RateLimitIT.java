@@ -28,6 +28,7 @@ import org.springframework.test.web.reactive.server.FluxExchangeResult;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Rate limits on the running application, with limits set per API key through the admin
@@ -191,10 +192,7 @@ class RateLimitIT extends EnclaveIT {
 				assertThat(seen.get(seen.size() - 1).event()).isEqualTo("message.completed");
 			}
 			// Their slots are free again.
-			for (int i = 0; i < 50 && models(key[0]).getStatus().value() != 200; i++) {
-				Thread.sleep(50);
-			}
-			assertThat(models(key[0]).getStatus().value()).isEqualTo(200);
+			await().atMost(Duration.ofSeconds(3)).until(() -> models(key[0]).getStatus().value() == 200);
 			return;
 		}
 		throw new AssertionError("The two streamed answers never ran long enough to test their concurrency limit");
@@ -213,10 +211,7 @@ class RateLimitIT extends EnclaveIT {
 		assertThat(models(key[0]).getStatus().value()).isEqualTo(200);
 		// A finished request leaves no lease behind (it is given back just after the response).
 		String live = "SELECT count(*) FROM ratelimit_leases WHERE scope = 'key:" + key[1] + "' AND expires_at > now()";
-		for (int i = 0; i < 40 && !TestDatabase.query(live).equals(List.of("0")); i++) {
-			Thread.sleep(50);
-		}
-		assertThat(TestDatabase.query(live)).containsExactly("0");
+		await().atMost(Duration.ofSeconds(3)).until(() -> TestDatabase.query(live), List.of("0")::equals);
 	}
 
 	@Test
@@ -356,9 +351,7 @@ class RateLimitIT extends EnclaveIT {
 		// Settled when the cancel reaches the server; the usage ledger then has the same count.
 		String cancelledRow = "SELECT completion_tokens FROM usage_events WHERE subject_id = '" + key[1]
 				+ "' AND finish_reason = 'cancelled'";
-		for (int i = 0; i < 100 && TestDatabase.query(cancelledRow).isEmpty(); i++) {
-			Thread.sleep(100);
-		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> !TestDatabase.query(cancelledRow).isEmpty());
 		long generated = Long.parseLong(TestDatabase.query(cancelledRow).get(0));
 		long charged = before - remainingTokens(key[0]);
 		long drift = refillSince(startedAt, 10_000);
@@ -474,16 +467,15 @@ class RateLimitIT extends EnclaveIT {
 		return last;
 	}
 
-	private JsonNode awaitMessage(String key, String conversation, String messageId) throws InterruptedException {
-		for (int i = 0; i < 100; i++) {
+	private JsonNode awaitMessage(String key, String conversation, String messageId) {
+		return await().atMost(Duration.ofSeconds(10)).until(() -> {
 			for (JsonNode message : this.chats.get(key, conversation).get("messages")) {
 				if (message.get("id").asString().equals(messageId)) {
 					return message;
 				}
 			}
-			Thread.sleep(100);
-		}
-		throw new AssertionError("The answer " + messageId + " was never stored");
+			return null;
+		}, java.util.Objects::nonNull);
 	}
 
 	private static void sleepUntil(long since, long millis) throws InterruptedException {
@@ -493,18 +485,12 @@ class RateLimitIT extends EnclaveIT {
 		}
 	}
 
-	private static void awaitNotEmpty(List<?> events) throws InterruptedException {
-		for (int i = 0; i < 500 && events.isEmpty(); i++) {
-			Thread.sleep(10);
-		}
-		assertThat(events).isNotEmpty();
+	private static void awaitNotEmpty(List<?> events) {
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> !events.isEmpty());
 	}
 
-	private static void awaitDone(List<AtomicBoolean> done) throws InterruptedException {
-		for (int i = 0; i < 600 && !done.stream().allMatch(AtomicBoolean::get); i++) {
-			Thread.sleep(100);
-		}
-		assertThat(done).allMatch(AtomicBoolean::get);
+	private static void awaitDone(List<AtomicBoolean> done) {
+		await().atMost(Duration.ofSeconds(60)).until(() -> done.stream().allMatch(AtomicBoolean::get));
 	}
 
 }
