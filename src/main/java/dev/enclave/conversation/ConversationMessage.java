@@ -3,6 +3,7 @@ package dev.enclave.conversation;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.enclave.shared.FinishReason;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -27,5 +28,5 @@ import tools.jackson.databind.annotation.JsonNaming;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ConversationMessage(UUID id, int seq, MessageRole role, String content, MessageStatus status,
 		@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable String model,
-		@Nullable String finishReason, @Nullable Long latencyMs, @Nullable Long ttftMs, Instant createdAt) {
+		@Nullable FinishReason finishReason, @Nullable Long latencyMs, @Nullable Long ttftMs, Instant createdAt) {
 }

@@ -8,31 +8,42 @@ import reactor.core.publisher.Mono;
 
 /**
  * What other modules may do with conversations. Every method checks ownership: a
- * conversation of another tenant or another user is {@code not_found}.
+ * conversation of another tenant or another user is {@code not_found}. A turn is prepared,
+ * begun and ended, in that order; nothing is stored or locked until it begins, so a turn
+ * refused before (by a budget, say) leaves no trace.
  */
 public interface Conversations {
 
 	/**
-	 * Starts a turn: locks the conversation for it (a turn already running is
-	 * {@code conflict}, never interleaved), stores the user's message, committed before any
-	 * generation starts, and returns the history to build the prompt from.
+	 * Reads what a turn needs, storing and locking nothing.
+	 * @return the context; or {@code not_found}, or {@code conflict} while another turn is
+	 * being answered
 	 */
-	Mono<Turn> beginTurn(Principal caller, ConversationId conversation, String content);
+	Mono<TurnContext> prepareTurn(Principal caller, ConversationId conversation);
 
 	/**
-	 * Ends a turn: stores the answer with its status and usage, records the usage, and
-	 * releases the lock. Call it exactly once per turn, also when the client went away.
+	 * Begins a turn: locks the conversation for it and stores the user's message, committed
+	 * before any generation starts.
+	 * @return the turn; or {@code conflict} when another turn holds the conversation or added
+	 * messages since {@code context} was read, {@code not_found} when it is gone
+	 */
+	Mono<Turn> beginTurn(TurnContext context, String content);
+
+	/**
+	 * Ends a turn: stores the answer with its status and usage and releases the lock. Call
+	 * it exactly once per begun turn, also when the client went away. The usage ledger is
+	 * the caller's to write.
 	 * @return the stored answer
 	 */
 	Mono<ConversationMessage> endTurn(Turn turn, TurnOutcome outcome);
 
 	/**
-	 * Stores a finished exchange of the OpenAI-compatible API ({@code store: true}) as a new
+	 * Stores an exchange of the OpenAI-compatible API ({@code store: true}) as a new
 	 * conversation owned by the caller (for an app, its API key): the request's messages in
-	 * order, then the answer with its usage. Content is sealed like any conversation's.
+	 * order, then the answer with its status and usage. Content is sealed like any
+	 * conversation's.
 	 * @return the new conversation's id
 	 */
-	Mono<ConversationId> storeExchange(Principal owner, List<ExchangeMessage> messages, ExchangeMessage answer,
-			UsageRecord usage);
+	Mono<ConversationId> storeExchange(Principal owner, List<ExchangeMessage> messages, TurnOutcome answer);
 
 }

@@ -3,6 +3,7 @@ package dev.enclave.conversation;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.enclave.shared.FinishReason;
 
 /**
  * How a message ended: {@code complete}, {@code partial} (the client went away and
@@ -20,6 +21,15 @@ public enum MessageStatus {
 
 	public static MessageStatus of(String value) {
 		return valueOf(value.toUpperCase(Locale.ROOT));
+	}
+
+	/** The status of an answer that ended for {@code reason}. */
+	public static MessageStatus of(FinishReason reason) {
+		return switch (reason) {
+			case STOP, LENGTH -> COMPLETE;
+			case CANCELLED -> PARTIAL;
+			case ERROR -> FAILED;
+		};
 	}
 
 }

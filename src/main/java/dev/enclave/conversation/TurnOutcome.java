@@ -3,12 +3,17 @@ package dev.enclave.conversation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a turn ended.
+ * How an answer ended.
  *
  * @param content the answer's text as far as it was generated
- * @param status complete, partial (cancelled by the client) or failed (engine error)
- * @param usage tokens and timings, also recorded in the usage ledger
+ * @param usage tokens and timings, with the finish reason the stored status follows from
  * @param ttftMs from the turn's start to the first token, when there was one
  */
-public record TurnOutcome(String content, MessageStatus status, UsageRecord usage, @Nullable Long ttftMs) {
+public record TurnOutcome(String content, UsageRecord usage, @Nullable Long ttftMs) {
+
+	/** The stored status: complete, partial when cancelled, failed on error. */
+	public MessageStatus status() {
+		return MessageStatus.of(this.usage.finishReason());
+	}
+
 }

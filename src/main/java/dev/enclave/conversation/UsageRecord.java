@@ -1,6 +1,6 @@
 package dev.enclave.conversation;
 
-import org.jspecify.annotations.Nullable;
+import dev.enclave.shared.FinishReason;
 
 /**
  * What one completion cost: numbers and names only, never content. Kept in plain columns so
@@ -9,10 +9,9 @@ import org.jspecify.annotations.Nullable;
  * @param model the model that answered
  * @param promptTokens tokens of the prompt as the model saw it
  * @param completionTokens tokens generated
- * @param finishReason why generation ended ({@code stop}, {@code length}, {@code cancelled},
- * {@code error}, ...), or null when unknown
+ * @param finishReason how generation ended
  * @param latencyMs from the request to the last token, in milliseconds
  */
-public record UsageRecord(String model, int promptTokens, int completionTokens, @Nullable String finishReason,
+public record UsageRecord(String model, int promptTokens, int completionTokens, FinishReason finishReason,
 		long latencyMs) {
 }

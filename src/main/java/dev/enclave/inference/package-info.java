@@ -4,11 +4,12 @@
  * engine answers. It owns the verified loading of Hugging Face checkpoints (SHA-256
  * manifest, own memory-mapped safetensors reader), the LLaMA, Qwen2 and GLM-4 decoders on
  * DJL/PyTorch, generation (KV cache, sampling, stop conditions, streaming detokenisation),
- * chat templates, the generated {@code demo} checkpoint, model readiness and
+ * chat templates and the {@code PromptRenderer} that renders and counts each prompt once,
+ * before any budget is reserved, the generated {@code demo} checkpoint, model readiness and
  * {@code GET /v1/models}. It never stores, logs or caches prompts and answers, never
  * downloads anything at run time, and never serves a model whose files failed verification.
  */
-@ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway" })
+@ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared" })
 @NullMarked
 package dev.enclave.inference;
 

@@ -1,5 +1,7 @@
 package dev.enclave.ratelimit;
 
+import java.util.Map;
+
 import reactor.core.publisher.Mono;
 
 /** Tokens held for one inference request until it ends. */
@@ -7,6 +9,13 @@ public interface TokenReservation {
 
 	/** The tokens held. */
 	long reserved();
+
+	/**
+	 * OpenAI's {@code x-ratelimit-{limit,remaining,reset}-tokens} of the tightest token
+	 * budget after this reservation, for the web layer to send with the response; empty when
+	 * the request was let through unlimited.
+	 */
+	Map<String, String> headers();
 
 	/**
 	 * Corrects the reservation to the tokens really used: charges what ran over, refunds

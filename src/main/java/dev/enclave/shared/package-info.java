@@ -1,8 +1,9 @@
 /**
- * Shared kernel: the typed identifiers every module speaks ({@code TenantId},
- * {@code ConversationId}). Only value types live here, no behaviour and no Spring beans, so
- * the lowest modules (privacy) and the highest (assistant) can name the same tenant and
- * conversation without depending on each other.
+ * Shared kernel: the typed identifiers and values every module speaks ({@code TenantId},
+ * {@code ConversationId}, and {@code FinishReason}, how a generation ended, from the engine
+ * to the stored row). Only value types live here, no behaviour and no Spring beans, so the
+ * lowest modules (privacy) and the highest (assistant) can name the same tenant,
+ * conversation and outcome without depending on each other.
  */
 @ApplicationModule(displayName = "Shared kernel", allowedDependencies = {})
 @NullMarked

@@ -242,12 +242,15 @@ class RateLimitIT extends EnclaveIT {
 	}
 
 	@Test
-	void aSpentDailyBudgetAnswersQuotaExceeded() {
+	void aTurnRefusedForItsTokenBudgetLeavesNothingBehind() {
 		String[] key = appKey("daily");
 		putQuota("key", key[1], Map.of("tokens_per_day", 100));
 		String conversation = this.chats.createId(key[0], "daily");
 		// A full bucket admits a first turn whose reservation exceeds it; afterwards the budget is spent or owed.
 		assertThat(this.chats.send(key[0], conversation, "Hello").get("status").asString()).isEqualTo("complete");
+		List<String> before = TestDatabase.query("SELECT id::text FROM messages WHERE conversation_id = '"
+				+ conversation + "' ORDER BY seq");
+		assertThat(before).hasSize(2);
 		EntityExchangeResult<byte[]> refused = http().post()
 			.uri("/api/v1/conversations/{id}/messages", conversation)
 			.headers((headers) -> headers.setBearerAuth(key[0]))
@@ -261,15 +264,19 @@ class RateLimitIT extends EnclaveIT {
 		// Over a day's budget of 100 owed back at 100 per day: hours, not seconds.
 		assertThat(Long.parseLong(refused.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER))).isGreaterThan(3600);
 		assertThat(refused.getResponseHeaders().getFirst("x-ratelimit-limit-tokens")).isEqualTo("100");
-		// The first turn was charged (how much depends on where the random model stopped), and
-		// what is left cannot hold the next turn's prompt plus its longest answer.
+		// The first turn was charged, and what is left cannot hold the next turn's prompt plus its longest answer.
 		assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("x-ratelimit-remaining-tokens")))
 			.isBetween(0L, 99L);
-		// The refused turn is over: its message is kept with a failed, empty answer, and nothing runs.
-		JsonNode messages = this.chats.get(key[0], conversation).get("messages");
-		JsonNode last = messages.get(messages.size() - 1);
-		assertThat(last.get("status").asString()).isEqualTo("failed");
-		assertThat(last.get("content").asString()).isEmpty();
+		// The budget was checked before anything was stored: no new message, no lock, no usage row.
+		assertThat(TestDatabase.query("SELECT id::text FROM messages WHERE conversation_id = '" + conversation
+				+ "' ORDER BY seq")).isEqualTo(before);
+		assertThat(TestDatabase.query("SELECT (turn_started_at IS NULL)::text FROM conversations WHERE id = '"
+				+ conversation + "'")).containsExactly("true");
+		assertThat(TestDatabase.query("SELECT count(*) FROM usage_events WHERE subject_id = '" + key[1] + "'"))
+			.containsExactly("1");
+		// Nor a reservation: the remaining budget is what the first turn left.
+		assertThat(remainingTokens(key[0])).isBetween(0L,
+				Long.parseLong(refused.getResponseHeaders().getFirst("x-ratelimit-remaining-tokens")) + 1);
 	}
 
 	@Test

@@ -1,9 +1,14 @@
 package dev.enclave.assistant.internal;
 
-import dev.enclave.conversation.Conversations;
+import java.time.Clock;
+
+import dev.enclave.assistant.internal.turn.TurnPipeline;
 import dev.enclave.conversation.ModelPolicy;
-import dev.enclave.inference.ContextWindow;
+import dev.enclave.conversation.UsageLedger;
+import dev.enclave.gateway.ErrorResponses;
 import dev.enclave.inference.ModelCatalog;
+import dev.enclave.inference.PromptRenderer;
+import dev.enclave.ratelimit.TokenBudget;
 
 import org.springframework.ai.chat.model.StreamingChatModel;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,9 +25,14 @@ class AssistantConfiguration {
 	}
 
 	@Bean
-	TurnRunner turnRunner(StreamingChatModel chat, ContextWindow window, Conversations conversations,
-			AssistantSettings settings) {
-		return new TurnRunner(chat, window, conversations, settings);
+	TurnPipeline turnPipeline(StreamingChatModel chat, PromptRenderer renderer, TokenBudget budget,
+			UsageLedger ledger, Clock clock) {
+		return new TurnPipeline(chat, renderer, budget, ledger, clock);
+	}
+
+	@Bean
+	TurnResponses turnResponses(ErrorResponses errors, TokenBudget budget, AssistantSettings settings) {
+		return new TurnResponses(errors, budget, settings.heartbeatInterval());
 	}
 
 }

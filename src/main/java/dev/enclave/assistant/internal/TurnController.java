@@ -1,32 +1,38 @@
 package dev.enclave.assistant.internal;
 
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
+import dev.enclave.assistant.internal.turn.AdmittedTurn;
+import dev.enclave.assistant.internal.turn.TurnEvent;
+import dev.enclave.assistant.internal.turn.TurnPipeline;
+import dev.enclave.assistant.internal.turn.TurnRequest;
 import dev.enclave.conversation.ConversationMessage;
 import dev.enclave.conversation.Conversations;
-import dev.enclave.conversation.MessageStatus;
-import dev.enclave.gateway.ApiException;
-import dev.enclave.gateway.ErrorCode;
-import dev.enclave.gateway.ErrorResponses;
+import dev.enclave.conversation.ExchangeMessage;
+import dev.enclave.conversation.TurnContext;
 import dev.enclave.identity.Principal;
-import dev.enclave.ratelimit.TokenBudget;
+import dev.enclave.inference.InferenceChatOptions;
+import dev.enclave.inference.PromptRenderer;
 import dev.enclave.shared.ConversationId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
-import org.springframework.http.CacheControl;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -39,40 +45,52 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * A chat turn: {@code POST /api/v1/conversations/{id}/messages}. The user's message is stored
- * before generation starts. With {@code Accept: text/event-stream} the answer streams as
- * server-sent events ({@code message.created}, {@code delta}, {@code message.completed},
- * {@code error}, and comment heartbeats while the model is silent); otherwise the stored
- * answer comes back as JSON. Refusals (not found, a turn already running) are plain error
- * responses, since they happen before anything is streamed.
+ * A console turn, {@code POST /api/v1/conversations/{id}/messages}: a thin adapter over the
+ * turn pipeline. It builds the prompt from the conversation's system prompt and history plus
+ * the new message (the pipeline trims the oldest messages to the model's context), and
+ * writes the console's events: with {@code Accept: text/event-stream} server-sent events
+ * ({@code message.created}, {@code delta}, {@code message.completed}, {@code error}, and
+ * comment heartbeats while the model is silent), otherwise the stored answer as JSON.
+ * Refusals (not found, over budget, a turn already running) are plain error responses, and
+ * leave nothing stored.
  */
 @RestController
 @Tag(name = "Conversations")
 class TurnController {
 
-	private static final Logger log = LoggerFactory.getLogger(TurnController.class);
-
 	private final Conversations conversations;
 
-	private final TurnRunner runner;
+	private final TurnPipeline pipeline;
 
-	private final ErrorResponses errors;
+	private final PromptRenderer renderer;
+
+	private final TurnResponses responses;
 
 	private final AssistantSettings settings;
 
-	private final TokenBudget budget;
-
-	TurnController(Conversations conversations, TurnRunner runner, ErrorResponses errors, AssistantSettings settings,
-			TokenBudget budget) {
+	TurnController(Conversations conversations, TurnPipeline pipeline, PromptRenderer renderer, TurnResponses responses,
+			AssistantSettings settings) {
 		this.conversations = conversations;
-		this.runner = runner;
-		this.errors = errors;
+		this.pipeline = pipeline;
+		this.renderer = renderer;
+		this.responses = responses;
 		this.settings = settings;
-		this.budget = budget;
 	}
 
+	/**
+	 * A message to answer, with optional sampling for this turn: {@code temperature 0} (or a
+	 * {@code seed}) makes the answer reproducible.
+	 *
+	 * @param content the user's message
+	 * @param maxTokens the longest answer; by default {@code enclave.assistant.max-answer-tokens}
+	 * (at most half the model's context); older messages are left out of the prompt to make room
+	 * @param temperature 0 to 2; 0 decodes greedily
+	 * @param topP nucleus sampling, above 0 and at most 1
+	 * @param seed makes sampling reproducible
+	 */
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-	record SendMessage(@NotBlank @Size(max = 100_000) String content) {
+	record SendMessage(@NotBlank @Size(max = 100_000) String content, @Nullable Integer maxTokens,
+			@Nullable Double temperature, @Nullable Double topP, @Nullable Long seed) {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -87,7 +105,8 @@ class TurnController {
 			produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE })
 	@PreAuthorize("hasAuthority('SCOPE_chat') and hasAuthority('SCOPE_conversations:write')")
 	@Operation(summary = "Send a message and get the answer",
-			description = "Streams server-sent events with Accept: text/event-stream, else returns the stored answer.")
+			description = "Streams server-sent events with Accept: text/event-stream, else returns the stored answer. "
+					+ "max_tokens, temperature, top_p and seed apply to this turn only.")
 	Mono<ResponseEntity<?>> send(@AuthenticationPrincipal Principal caller, @PathVariable UUID id,
 			@Valid @RequestBody SendMessage request, ServerWebExchange exchange) {
 		boolean stream = exchange.getRequest()
@@ -95,83 +114,75 @@ class TurnController {
 			.getAccept()
 			.stream()
 			.anyMatch((type) -> type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM) && !type.isWildcardType());
-		return this.conversations.beginTurn(caller, new ConversationId(id), request.content())
-			.map(this.runner::start)
-			.flatMap((run) -> admitted(run, caller, exchange))
-			.flatMap((run) -> stream ? Mono.just(streamed(run, exchange)) : answered(run));
+		return this.conversations.prepareTurn(caller, new ConversationId(id)).flatMap((context) -> {
+			ConversationTurn storage = new ConversationTurn(this.conversations, context, request.content());
+			return Mono.fromCallable(() -> prompt(context, request))
+				.flatMap((prompt) -> this.pipeline.admit(new TurnRequest(caller, prompt, true), storage))
+				.flatMap((turn) -> stream ? Mono.just(streamed(turn, storage, exchange)) : answered(turn));
+		});
 	}
 
-	/**
-	 * Reserves the turn's tokens (prompt plus the longest answer) before anything is
-	 * generated. A refusal is a plain 429: the user's message stays stored, with a failed
-	 * empty answer that later prompts leave out, and the conversation is free again.
-	 */
-	private Mono<TurnRunner.Run> admitted(TurnRunner.Run run, Principal caller, ServerWebExchange exchange) {
-		return run.estimate()
-			.flatMap((tokens) -> this.budget.reserve(exchange, caller, tokens))
-			.map((reservation) -> {
-				run.charge(reservation);
-				return run;
-			})
-			.onErrorResume((refused) -> run.end(MessageStatus.FAILED)
-				.onErrorResume((ex) -> Mono.empty())
-				.then(Mono.error(refused)))
-			.doOnCancel(() -> run.endDetached(MessageStatus.PARTIAL));
+	/** The conversation so far and the new message, with this turn's options. */
+	private Prompt prompt(TurnContext context, SendMessage request) {
+		List<Message> messages = new ArrayList<>();
+		if (context.systemPrompt() != null) {
+			messages.add(new SystemMessage(context.systemPrompt()));
+		}
+		for (ExchangeMessage message : context.history()) {
+			switch (message.role()) {
+				case SYSTEM -> messages.add(new SystemMessage(message.content()));
+				case USER -> messages.add(new UserMessage(message.content()));
+				case ASSISTANT -> messages.add(new AssistantMessage(message.content()));
+				case TOOL -> {
+					// Tool results join the prompt when tools land; until then no turn stores any.
+				}
+			}
+		}
+		messages.add(new UserMessage(request.content()));
+		int maxTokens = (request.maxTokens() != null) ? request.maxTokens()
+				: Math.min(this.settings.maxAnswerTokens(), this.renderer.contextSize(context.model()) / 2);
+		return new Prompt(messages, InferenceChatOptions.builder()
+			.model(context.model())
+			.maxTokens(maxTokens)
+			.temperature(request.temperature())
+			.topP(request.topP())
+			.seed(request.seed())
+			.build());
 	}
 
-	private Mono<ResponseEntity<?>> answered(TurnRunner.Run run) {
-		return run.deltas()
-			.then(Mono.defer(() -> run.end(MessageStatus.COMPLETE)))
-			.onErrorResume((failure) -> run.end(MessageStatus.FAILED)
-				.onErrorResume((ex) -> Mono.empty())
-				.then(Mono.error(clientError(failure))))
-			.doOnCancel(() -> run.endDetached(MessageStatus.PARTIAL))
-			.map(ResponseEntity::ok);
+	private Mono<ResponseEntity<?>> answered(AdmittedTurn<ConversationMessage> turn) {
+		return turn.events().filter((event) -> !(event instanceof TurnEvent.Delta)).next().flatMap((end) -> {
+			if (end instanceof TurnEvent.Finished<ConversationMessage> finished) {
+				return Mono.just(this.responses.json(turn, finished.stored(), Map.of()));
+			}
+			return Mono.error(((TurnEvent.Failed<ConversationMessage>) end).failure());
+		});
 	}
 
-	private ResponseEntity<?> streamed(TurnRunner.Run run, ServerWebExchange exchange) {
-		UUID answerId = run.turn().answerId();
-		AtomicLong lastSent = new AtomicLong(System.nanoTime());
-		Sinks.Empty<Void> done = Sinks.empty();
+	private ResponseEntity<?> streamed(AdmittedTurn<ConversationMessage> turn, ConversationTurn storage,
+			ServerWebExchange exchange) {
+		UUID answerId = storage.turn().answerId();
 		Flux<ServerSentEvent<Object>> events = Flux
-			.<ServerSentEvent<Object>>just(event("message.created",
-					new Created(run.turn().conversation().value(), run.turn().userMessage(), answerId)))
-			.concatWith(run.deltas().map((text) -> event("delta", new Delta(answerId, text))))
-			.concatWith(Mono.defer(() -> run.end(MessageStatus.COMPLETE)).map((message) -> event("message.completed", message)))
-			.doOnError(this.budget::recordFailure)
-			.onErrorResume((failure) -> run.end(MessageStatus.FAILED)
-				.onErrorResume((ex) -> Mono.empty())
-				.then(Mono.just(ServerSentEvent.<Object>builder(this.errors.envelopeJson(exchange, clientError(failure)))
-					.event("error")
-					.build())))
-			.doOnCancel(() -> run.endDetached(MessageStatus.PARTIAL))
-			.doOnNext((event) -> lastSent.set(System.nanoTime()))
-			.doFinally((signal) -> done.tryEmitEmpty());
-		Duration every = this.settings.heartbeatInterval();
-		Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(every)
-			.filter((tick) -> System.nanoTime() - lastSent.get() >= every.toNanos() / 2)
-			.map((tick) -> ServerSentEvent.<Object>builder().comment("keep-alive").build())
-			.takeUntilOther(done.asMono());
-		return ResponseEntity.ok()
-			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.cacheControl(CacheControl.noCache())
-			.header("X-Accel-Buffering", "no")
-			.body(Flux.merge(events, heartbeats));
+			.just(event("message.created", new Created(storage.turn().conversation().value(),
+					storage.turn().userMessage(), answerId)))
+			.concatWith(turn.events().map((event) -> consoleEvent(event, answerId, exchange)));
+		return this.responses.stream(turn, events, true);
+	}
+
+	/** The console's event for each turn event; the one place its stream format is written. */
+	private ServerSentEvent<Object> consoleEvent(TurnEvent<ConversationMessage> event, UUID answerId,
+			ServerWebExchange exchange) {
+		if (event instanceof TurnEvent.Delta<ConversationMessage> delta) {
+			return event("delta", new Delta(answerId, delta.text()));
+		}
+		if (event instanceof TurnEvent.Finished<ConversationMessage> finished) {
+			return event("message.completed", finished.stored());
+		}
+		return event("error", this.responses.errorJson(exchange, ((TurnEvent.Failed<ConversationMessage>) event).failure()));
 	}
 
 	private static ServerSentEvent<Object> event(String name, Object data) {
 		return ServerSentEvent.<Object>builder(data).event(name).build();
-	}
-
-	/** What the client may see of a failure: our own errors as they are, anything else as internal. */
-	private static ApiException clientError(Throwable failure) {
-		if (failure instanceof ApiException api) {
-			return api;
-		}
-		// The exception's class only: engine messages could quote the prompt.
-		log.error("A chat turn failed: {}", failure.getClass().getName());
-		return new ApiException(ErrorCode.INTERNAL_ERROR,
-				"The model failed while answering; the partial answer is stored as failed");
 	}
 
 }

@@ -25,21 +25,47 @@ class ConversationConfiguration {
 	}
 
 	@Bean
+	MessageStore messageStore(DatabaseClient db) {
+		return new MessageStore(db);
+	}
+
+	@Bean
+	RetentionStore retentionStore(DatabaseClient db) {
+		return new RetentionStore(db);
+	}
+
+	@Bean
+	SealedContent sealedContent(ContentCipher cipher) {
+		return new SealedContent(cipher);
+	}
+
+	@Bean
 	UsageLedger usageLedger(DatabaseClient db, Clock clock) {
 		return new R2dbcUsageLedger(db, clock);
 	}
 
 	@Bean
-	ConversationService conversationService(ConversationStore store, ContentCipher cipher, BlindIndex index,
-			CryptoShredder shredder, UsageLedger usage, AuditLog audit, ModelPolicy models, TransactionalOperator tx,
-			Clock clock, ConversationSettings settings) {
-		return new ConversationService(store, cipher, index, shredder, usage, audit, models, tx, clock, settings);
+	ConversationService conversationService(ConversationStore conversations, MessageStore messages,
+			SealedContent content, BlindIndex index, CryptoShredder shredder, AuditLog audit, ModelPolicy models,
+			TransactionalOperator tx, Clock clock) {
+		return new ConversationService(conversations, messages, content, index, shredder, audit, models, tx, clock);
 	}
 
 	@Bean
-	RetentionJob retentionJob(DatabaseClient db, ConversationStore store, ConversationService conversations,
-			AuditLog audit, TransactionalOperator tx, Clock clock, ConversationSettings settings) {
-		return new RetentionJob(db, store, conversations, audit, tx, clock, settings);
+	FeedbackService feedbackService(MessageStore messages, SealedContent content, Clock clock) {
+		return new FeedbackService(messages, content, clock);
+	}
+
+	@Bean
+	TurnService turnService(ConversationService library, ConversationStore conversations, MessageStore messages,
+			SealedContent content, TransactionalOperator tx, Clock clock, ConversationSettings settings) {
+		return new TurnService(library, conversations, messages, content, tx, clock, settings);
+	}
+
+	@Bean
+	RetentionJob retentionJob(RetentionStore store, ConversationService conversations, AuditLog audit,
+			TransactionalOperator tx, Clock clock, ConversationSettings settings) {
+		return new RetentionJob(store, conversations, audit, tx, clock, settings);
 	}
 
 }

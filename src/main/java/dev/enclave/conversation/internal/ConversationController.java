@@ -47,8 +47,11 @@ class ConversationController {
 
 	private final ConversationService conversations;
 
-	ConversationController(ConversationService conversations) {
+	private final FeedbackService feedback;
+
+	ConversationController(ConversationService conversations, FeedbackService feedback) {
 		this.conversations = conversations;
+		this.feedback = feedback;
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -119,7 +122,7 @@ class ConversationController {
 			+ "The comment is stored encrypted.")
 	Mono<Views.Feedback> feedback(@AuthenticationPrincipal Principal caller, @PathVariable UUID id,
 			@Valid @RequestBody Rate request) {
-		return this.conversations.feedback(caller, id, request.rating(), request.comment());
+		return this.feedback.rate(caller, id, request.rating(), request.comment());
 	}
 
 }

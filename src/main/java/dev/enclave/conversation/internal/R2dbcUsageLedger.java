@@ -36,9 +36,8 @@ final class R2dbcUsageLedger implements UsageLedger {
 			.bind("prompt", usage.promptTokens())
 			.bind("completion", usage.completionTokens())
 			.bind("latency", (int) Math.min(usage.latencyMs(), Integer.MAX_VALUE))
+			.bind("finish", usage.finishReason().value())
 			.bind("at", this.clock.instant());
-		spec = (usage.finishReason() != null) ? spec.bind("finish", usage.finishReason())
-				: spec.bindNull("finish", String.class);
 		return spec.then();
 	}
 

@@ -16,7 +16,6 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 import org.springframework.http.MediaType;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -36,7 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Retention", description = "How long the tenant's conversations are kept (scope admin)")
 class RetentionController {
 
-	private final DatabaseClient db;
+	private final RetentionStore store;
 
 	private final AuditLog audit;
 
@@ -44,8 +43,8 @@ class RetentionController {
 
 	private final Clock clock;
 
-	RetentionController(DatabaseClient db, AuditLog audit, TransactionalOperator tx, Clock clock) {
-		this.db = db;
+	RetentionController(RetentionStore store, AuditLog audit, TransactionalOperator tx, Clock clock) {
+		this.store = store;
 		this.audit = audit;
 		this.tx = tx;
 		this.clock = clock;
@@ -58,32 +57,14 @@ class RetentionController {
 	@GetMapping
 	@Operation(summary = "The tenant's retention")
 	Mono<Views.Retention> get(@AuthenticationPrincipal Principal admin) {
-		return this.db.sql("SELECT retention_days FROM retention_settings WHERE tenant_id = :tenant")
-			.bind("tenant", admin.tenantId().value())
-			.map((row) -> new Views.Retention(row.get("retention_days", Integer.class)))
-			.one()
-			.defaultIfEmpty(new Views.Retention(null));
+		return this.store.days(admin.tenantId()).map((days) -> new Views.Retention(days.orElse(null)));
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Set the tenant's retention", description = "Applies at once to every conversation of the "
 			+ "tenant, counted from its last activity; null keeps conversations until deleted.")
 	Mono<Views.Retention> set(@AuthenticationPrincipal Principal admin, @Valid @RequestBody SetRetention request) {
-		DatabaseClient.GenericExecuteSpec upsert = this.db
-			.sql("INSERT INTO retention_settings (tenant_id, retention_days, updated_at) VALUES (:tenant, :days, :now) "
-					+ "ON CONFLICT (tenant_id) DO UPDATE SET retention_days = EXCLUDED.retention_days, "
-					+ "updated_at = EXCLUDED.updated_at")
-			.bind("tenant", admin.tenantId().value())
-			.bind("now", this.clock.instant());
-		upsert = (request.retentionDays() != null) ? upsert.bind("days", request.retentionDays())
-				: upsert.bindNull("days", Integer.class);
-		Mono<Void> apply = this.db
-			.sql("UPDATE conversations c SET retention_until = (SELECT c.updated_at + make_interval(days => r.retention_days) "
-					+ "FROM retention_settings r WHERE r.tenant_id = c.tenant_id) WHERE c.tenant_id = :tenant")
-			.bind("tenant", admin.tenantId().value())
-			.then();
-		return upsert.then()
-			.then(apply)
+		return this.store.setDays(admin.tenantId(), request.retentionDays(), this.clock.instant())
 			.as(this.tx::transactional)
 			.then(this.audit.record(AuditEvent.by(admin, "retention_changed",
 					(request.retentionDays() != null) ? request.retentionDays() + " days" : "none")))

@@ -13,7 +13,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
@@ -31,9 +30,7 @@ final class RetentionJob implements SmartLifecycle {
 	/** The advisory lock's key: an arbitrary constant of this job ("ENCLRETN"). */
 	private static final long LOCK = 0x454E434C5245544EL;
 
-	private final DatabaseClient db;
-
-	private final ConversationStore store;
+	private final RetentionStore store;
 
 	private final ConversationService conversations;
 
@@ -47,9 +44,8 @@ final class RetentionJob implements SmartLifecycle {
 
 	private volatile Disposable schedule;
 
-	RetentionJob(DatabaseClient db, ConversationStore store, ConversationService conversations, AuditLog audit,
-			TransactionalOperator tx, Clock clock, ConversationSettings settings) {
-		this.db = db;
+	RetentionJob(RetentionStore store, ConversationService conversations, AuditLog audit, TransactionalOperator tx,
+			Clock clock, ConversationSettings settings) {
 		this.store = store;
 		this.conversations = conversations;
 		this.audit = audit;
@@ -63,10 +59,7 @@ final class RetentionJob implements SmartLifecycle {
 	 * @return how many were erased; 0 also when another replica holds the lock
 	 */
 	Mono<Long> runOnce() {
-		return this.db.sql("SELECT pg_try_advisory_xact_lock(:lock) AS locked")
-			.bind("lock", LOCK)
-			.map((row) -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
-			.one()
+		return this.store.tryLock(LOCK)
 			.flatMapMany((locked) -> locked ? this.store.due(this.clock.instant(), this.settings.retentionBatchSize())
 					: Flux.empty())
 			.concatMap((due) -> this.conversations.erase(due.tenant(), due.id())

@@ -11,6 +11,7 @@ import dev.enclave.inference.internal.template.ChatTemplate;
 import dev.enclave.inference.internal.template.ChatTemplateException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 
@@ -19,8 +20,10 @@ import org.springframework.ai.chat.prompt.Prompt;
  * conversation with the model's own chat template, tokenises it, and settles the sampling
  * options (the request's, else the checkpoint's {@code generation_config.json}, else
  * OpenAI's defaults). Without a {@code max_tokens} the answer may fill the rest of the
- * context; a {@code max_tokens} larger than that rest is refused. Problems are the caller's and come back as {@code invalid_request}
- * naming the field.
+ * context; a {@code max_tokens} larger than that rest is refused. Problems are the caller's
+ * and come back as {@code invalid_request} naming the field. The one place that renders a
+ * prompt: {@link TemplatePromptRenderer} fits conversations with it, and the engine uses it
+ * only for prompts that did not come rendered.
  */
 final class ChatRequests {
 
@@ -30,21 +33,12 @@ final class ChatRequests {
 	}
 
 	static GenerationRequest of(ServedModel model, Prompt prompt) {
-		ChatTemplate template = model.template();
-		if (template == null) {
-			throw ApiException.invalidParam("model", "Model '" + model.name()
-					+ "' has no chat template in its tokenizer_config.json, so it cannot serve chat");
-		}
-		ChatOptions options = prompt.getOptions();
-		String text;
-		try {
-			text = template.render(ChatMessages.messages(prompt.getInstructions()), ChatMessages.tools(options), true);
-		}
-		catch (ChatTemplateException ex) {
-			throw ApiException.invalidParam("messages", "The model's chat template refused the conversation: "
-					+ ex.getMessage());
-		}
-		int[] tokens = model.tokenizer().encode(text);
+		return of(model, tokens(model, prompt.getInstructions(), prompt.getOptions()), prompt.getOptions());
+	}
+
+	/** The request for {@code tokens}, already rendered from the prompt with these options. */
+	static GenerationRequest of(ServedModel model, int[] tokens, @Nullable ChatOptions options) {
+		SamplingParams sampling = sampling(options, model.defaults());
 		int context = model.model().maxContext();
 		if (tokens.length >= context) {
 			throw ApiException.invalidParam("messages", "The conversation is " + tokens.length
@@ -52,10 +46,7 @@ final class ChatRequests {
 					+ " tokens of conversation and answer together");
 		}
 		int room = context - tokens.length;
-		Integer requested = (options != null) ? options.getMaxTokens() : null;
-		if (requested != null && requested < 1) {
-			throw ApiException.invalidParam("max_tokens", "max_tokens must be at least 1");
-		}
+		Integer requested = requestedMaxTokens(model, options);
 		// Asking for more than the context can hold is refused, as OpenAI-compatible servers
 		// do, rather than quietly answered with less than the caller planned for.
 		if (requested != null && requested > room) {
@@ -64,15 +55,54 @@ final class ChatRequests {
 					+ ", which leaves room for at most " + room);
 		}
 		int maxTokens = (requested != null) ? requested : room;
+		return new GenerationRequest(tokens, maxTokens, sampling, model.stopTokens(), stops(options));
+	}
+
+	/**
+	 * The {@code max_tokens} a request asks for, checked against what the model could ever
+	 * hold; null when it asks for none.
+	 */
+	static @Nullable Integer requestedMaxTokens(ServedModel model, @Nullable ChatOptions options) {
+		Integer requested = (options != null) ? options.getMaxTokens() : null;
+		if (requested != null && requested < 1) {
+			throw ApiException.invalidParam("max_tokens", "max_tokens must be at least 1");
+		}
+		int context = model.model().maxContext();
+		if (requested != null && requested >= context) {
+			throw ApiException.invalidParam("max_tokens", "max_tokens is " + requested + ", but model '" + model.name()
+					+ "' holds " + context + " tokens of conversation and answer together");
+		}
+		return requested;
+	}
+
+	/** The conversation and the request's tools as the model sees them: rendered and tokenised. */
+	static int[] tokens(ServedModel model, List<Message> messages, @Nullable ChatOptions options) {
+		ChatTemplate template = model.template();
+		if (template == null) {
+			throw ApiException.invalidParam("model", "Model '" + model.name()
+					+ "' has no chat template in its tokenizer_config.json, so it cannot serve chat");
+		}
+		String text;
+		try {
+			text = template.render(ChatMessages.messages(messages), ChatMessages.tools(options), true);
+		}
+		catch (ChatTemplateException ex) {
+			throw ApiException.invalidParam("messages", "The model's chat template refused the conversation: "
+					+ ex.getMessage());
+		}
+		return model.tokenizer().encode(text);
+	}
+
+	private static List<String> stops(@Nullable ChatOptions options) {
 		List<String> stops = (options != null && options.getStopSequences() != null) ? options.getStopSequences()
 				: List.of();
 		if (stops.size() > MAX_STOP_STRINGS) {
 			throw ApiException.invalidParam("stop", "At most " + MAX_STOP_STRINGS + " stop sequences are allowed");
 		}
-		return new GenerationRequest(tokens, maxTokens, sampling(options, model.defaults()), model.stopTokens(), stops);
+		return stops;
 	}
 
-	private static SamplingParams sampling(@Nullable ChatOptions options, GenerationDefaults defaults) {
+	static SamplingParams sampling(@Nullable ChatOptions options, GenerationDefaults defaults) {
 		if (options != null) {
 			unsupported("frequency_penalty", options.getFrequencyPenalty());
 			unsupported("presence_penalty", options.getPresencePenalty());

@@ -7,7 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
-import dev.enclave.inference.FinishReason;
+import dev.enclave.shared.FinishReason;
 import dev.enclave.inference.GeneratedTokens;
 import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.internal.generation.GenerationRequest;
@@ -38,7 +38,8 @@ import org.springframework.ai.chat.prompt.Prompt;
  * {@code inference} scheduler, never on an event loop; its tokens stream out as
  * {@link ChatResponse} chunks, and the last chunk carries the finish reason and the usage.
  * Cancelling the stream stops the generation at its next step. Each request has its own KV
- * cache, so no conversation ever sees another's context.
+ * cache, so no conversation ever sees another's context. A {@link RenderedChatPrompt} of
+ * the same model is run as it was rendered, never rendered twice.
  */
 final class DjlChatModel implements ChatModel, StreamingChatModel, AutoCloseable {
 
@@ -94,7 +95,9 @@ final class DjlChatModel implements ChatModel, StreamingChatModel, AutoCloseable
 	private void generate(ServedModel model, Prompt prompt, String id, FluxSink<ChatResponse> sink) {
 		try {
 			long started = System.nanoTime();
-			GenerationRequest request = ChatRequests.of(model, prompt);
+			// A prompt rendered for this model runs as rendered; anything else is rendered here.
+			GenerationRequest request = (prompt instanceof RenderedChatPrompt rendered
+					&& rendered.model().equals(model.name())) ? rendered.request() : ChatRequests.of(model, prompt);
 			GenerationResult result = new Generator(model.model(), model.tokenizer()::decode).generateWithProgress(
 					request, (text, generated) -> sink.next(chunk(id, model.name(), text, null, null, generated)),
 					sink::isCancelled);

@@ -1,6 +1,9 @@
 package dev.enclave.ratelimit.internal;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,18 +16,25 @@ final class RateLimitHeaders {
 	}
 
 	static void write(HttpHeaders headers, @Nullable LimitStatus requests, @Nullable LimitStatus tokens) {
-		if (requests != null) {
-			write(headers, "requests", requests);
-		}
-		if (tokens != null) {
-			write(headers, "tokens", tokens);
-		}
+		of(requests, tokens).forEach(headers::set);
 	}
 
-	private static void write(HttpHeaders headers, String unit, LimitStatus status) {
-		headers.set("x-ratelimit-limit-" + unit, Long.toString(status.limit()));
-		headers.set("x-ratelimit-remaining-" + unit, Long.toString(Math.max(0, status.remaining())));
-		headers.set("x-ratelimit-reset-" + unit, format(status.reset()));
+	/** The headers of whichever limits are known, in a stable order. */
+	static Map<String, String> of(@Nullable LimitStatus requests, @Nullable LimitStatus tokens) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		if (requests != null) {
+			put(headers, "requests", requests);
+		}
+		if (tokens != null) {
+			put(headers, "tokens", tokens);
+		}
+		return Collections.unmodifiableMap(headers);
+	}
+
+	private static void put(Map<String, String> headers, String unit, LimitStatus status) {
+		headers.put("x-ratelimit-limit-" + unit, Long.toString(status.limit()));
+		headers.put("x-ratelimit-remaining-" + unit, Long.toString(Math.max(0, status.remaining())));
+		headers.put("x-ratelimit-reset-" + unit, format(status.reset()));
 	}
 
 	/** Like OpenAI's: {@code 1s}, {@code 6m0s}, {@code 2h0m5s}; rounded up to whole seconds. */

@@ -2,6 +2,7 @@ package dev.enclave.ratelimit.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The reactive face of the limit checks: resolves whose limits apply, runs the blocking
@@ -92,7 +91,7 @@ final class RateLimiter implements TokenBudget {
 	}
 
 	@Override
-	public Mono<TokenReservation> reserve(ServerWebExchange exchange, Principal caller, long tokens) {
+	public Mono<TokenReservation> reserve(Principal caller, long tokens) {
 		long wanted = Math.max(0, tokens);
 		return this.plans.limitsOf(caller)
 			.flatMap((limits) -> this.store.guarded(() -> this.limiter.reserve(limits, wanted)).map((decision) -> {
@@ -100,10 +99,7 @@ final class RateLimiter implements TokenBudget {
 					throw refusal(decision);
 				}
 				this.metrics.decision("allowed", "tokens");
-				if (!exchange.getResponse().isCommitted()) {
-					RateLimitHeaders.write(exchange.getResponse().getHeaders(), null, decision.tokens());
-				}
-				return (TokenReservation) new Reservation(limits, wanted);
+				return (TokenReservation) new Reservation(limits, wanted, RateLimitHeaders.of(null, decision.tokens()));
 			}))
 			.onErrorResume((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, Unlimited::new));
 	}
@@ -129,10 +125,8 @@ final class RateLimiter implements TokenBudget {
 		};
 		ApiException refusal = new ApiException(code, what + "; retry after " + seconds + " s")
 			.withRetryAfter(decision.retryAfter());
-		HttpHeaders headers = new HttpHeaders();
-		RateLimitHeaders.write(headers, decision.requests(), decision.tokens());
-		for (var header : headers.headerSet()) {
-			refusal = refusal.withHeader(header.getKey(), header.getValue().get(0));
+		for (Map.Entry<String, String> header : RateLimitHeaders.of(decision.requests(), decision.tokens()).entrySet()) {
+			refusal = refusal.withHeader(header.getKey(), header.getValue());
 		}
 		return refusal;
 	}
@@ -212,16 +206,24 @@ final class RateLimiter implements TokenBudget {
 
 		private final long reserved;
 
+		private final Map<String, String> headers;
+
 		private final AtomicBoolean settled = new AtomicBoolean();
 
-		Reservation(List<ScopedLimits> limits, long reserved) {
+		Reservation(List<ScopedLimits> limits, long reserved, Map<String, String> headers) {
 			this.limits = limits;
 			this.reserved = reserved;
+			this.headers = headers;
 		}
 
 		@Override
 		public long reserved() {
 			return this.reserved;
+		}
+
+		@Override
+		public Map<String, String> headers() {
+			return this.headers;
 		}
 
 		@Override
@@ -248,6 +250,11 @@ final class RateLimiter implements TokenBudget {
 		@Override
 		public long reserved() {
 			return 0;
+		}
+
+		@Override
+		public Map<String, String> headers() {
+			return Map.of();
 		}
 
 		@Override

@@ -2,19 +2,16 @@ package dev.enclave.assistant.internal.openai;
 
 import java.time.Clock;
 
+import dev.enclave.assistant.internal.TurnResponses;
+import dev.enclave.assistant.internal.turn.TurnPipeline;
 import dev.enclave.conversation.Conversations;
-import dev.enclave.conversation.UsageLedger;
-import dev.enclave.gateway.ErrorResponses;
-import dev.enclave.inference.ContextWindow;
 import dev.enclave.inference.ModelCatalog;
-import dev.enclave.ratelimit.TokenBudget;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.ai.chat.model.StreamingChatModel;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the OpenAI-compatible API to the engine, the usage ledger, conversations and token budgets. */
+/** Wires the OpenAI-compatible API to the turn pipeline. */
 @Configuration(proxyBeanMethods = false)
 class OpenAiConfiguration {
 
@@ -24,10 +21,9 @@ class OpenAiConfiguration {
 	}
 
 	@Bean
-	ChatCompletions chatCompletions(StreamingChatModel engine, OpenAiPrompts prompts, UsageLedger ledger,
-			Conversations conversations, JsonMapper jsonMapper, ErrorResponses errors, Clock clock, TokenBudget budget,
-			ContextWindow window) {
-		return new ChatCompletions(engine, prompts, ledger, conversations, jsonMapper, errors, clock, budget, window);
+	ChatCompletions chatCompletions(TurnPipeline pipeline, OpenAiPrompts prompts, Conversations conversations,
+			TurnResponses responses, JsonMapper jsonMapper, Clock clock) {
+		return new ChatCompletions(pipeline, prompts, conversations, responses, jsonMapper, clock);
 	}
 
 }

@@ -1,6 +1,6 @@
 package dev.enclave.inference.internal.generation;
 
-import dev.enclave.inference.FinishReason;
+import dev.enclave.shared.FinishReason;
 
 /**
  * How a generation ended.

@@ -4,7 +4,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import dev.enclave.inference.FinishReason;
+import dev.enclave.shared.FinishReason;
 
 /**
  * The generation loop: prefill the prompt, then sample, detokenise and feed back one token

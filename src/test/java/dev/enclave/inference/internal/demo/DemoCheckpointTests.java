@@ -9,7 +9,7 @@ import java.util.Set;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import dev.enclave.inference.FinishReason;
+import dev.enclave.shared.FinishReason;
 import dev.enclave.inference.internal.checkpoint.Checkpoint;
 import dev.enclave.inference.internal.engine.DecoderModel;
 import dev.enclave.inference.internal.generation.GenerationRequest;

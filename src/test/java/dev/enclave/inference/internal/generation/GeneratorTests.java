@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
-import dev.enclave.inference.FinishReason;
+import dev.enclave.shared.FinishReason;
 import dev.enclave.inference.testing.TestTokenizers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

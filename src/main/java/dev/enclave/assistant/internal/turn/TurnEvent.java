@@ -1,0 +1,31 @@
+package dev.enclave.assistant.internal.turn;
+
+import dev.enclave.conversation.TurnOutcome;
+
+/**
+ * What a running turn tells its entry point: pieces of the answer, then exactly one end,
+ * {@link Finished} or {@link Failed}. A turn whose client went away ends with none: nobody
+ * is listening, and it is settled all the same.
+ *
+ * @param <E> what the turn's storage handed back when it ended
+ */
+public sealed interface TurnEvent<E> {
+
+	/** A piece of the answer's text, never empty. */
+	record Delta<E>(String text) implements TurnEvent<E> {
+	}
+
+	/** The answer ended on its own (stop or length) and is settled and stored. */
+	record Finished<E>(TurnOutcome outcome, E stored) implements TurnEvent<E> {
+	}
+
+	/**
+	 * The turn failed: the engine failed, or the answer could not be stored. It is settled
+	 * with what was generated.
+	 * @param failure what went wrong, for the one error mapper to translate
+	 * @param answered whether any piece of the answer had been sent before it
+	 */
+	record Failed<E>(Throwable failure, TurnOutcome outcome, boolean answered) implements TurnEvent<E> {
+	}
+
+}

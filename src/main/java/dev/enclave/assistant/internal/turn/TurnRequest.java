@@ -1,0 +1,16 @@
+package dev.enclave.assistant.internal.turn;
+
+import dev.enclave.identity.Principal;
+
+import org.springframework.ai.chat.prompt.Prompt;
+
+/**
+ * One chat turn as the pipeline takes it, whichever entry point it came through.
+ *
+ * @param caller who asks: whose budgets pay and whose usage it is
+ * @param prompt the messages and options; the options name the model
+ * @param fitHistory whether the oldest messages may be dropped to fit the model's context
+ * (a conversation's stored history), or the prompt must fit as sent (an API client's)
+ */
+public record TurnRequest(Principal caller, Prompt prompt, boolean fitHistory) {
+}

@@ -1,0 +1,162 @@
+package dev.enclave.conversation.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import dev.enclave.conversation.ConversationMessage;
+import dev.enclave.conversation.Conversations;
+import dev.enclave.conversation.ExchangeMessage;
+import dev.enclave.conversation.MessageRole;
+import dev.enclave.conversation.MessageStatus;
+import dev.enclave.conversation.Turn;
+import dev.enclave.conversation.TurnContext;
+import dev.enclave.conversation.TurnOutcome;
+import dev.enclave.conversation.UsageRecord;
+import dev.enclave.gateway.ApiException;
+import dev.enclave.gateway.ErrorCode;
+import dev.enclave.identity.Principal;
+import dev.enclave.shared.ConversationId;
+import dev.enclave.shared.TenantId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * What the assistant writes into conversations: turns (prepared without a trace, begun
+ * under the conversation's turn lock, ended once with the answer) and stored exchanges of
+ * the OpenAI-compatible API. Turns never interleave: one holds the lock, and one that
+ * would build on a history that has moved on since it was read is refused.
+ */
+final class TurnService implements Conversations {
+
+	private static final Logger log = LoggerFactory.getLogger(TurnService.class);
+
+	private final ConversationService library;
+
+	private final ConversationStore conversations;
+
+	private final MessageStore messages;
+
+	private final SealedContent content;
+
+	private final TransactionalOperator tx;
+
+	private final Clock clock;
+
+	private final ConversationSettings settings;
+
+	TurnService(ConversationService library, ConversationStore conversations, MessageStore messages,
+			SealedContent content, TransactionalOperator tx, Clock clock, ConversationSettings settings) {
+		this.library = library;
+		this.conversations = conversations;
+		this.messages = messages;
+		this.content = content;
+		this.tx = tx;
+		this.clock = clock;
+		this.settings = settings;
+	}
+
+	@Override
+	public Mono<TurnContext> prepareTurn(Principal caller, ConversationId id) {
+		Instant stale = ConversationService.now(this.clock).minus(this.settings.turnLockTimeout());
+		return this.library.owned(Owner.of(caller), id)
+			.flatMap((row) -> this.conversations.turnRunning(id, stale)
+				.flatMap((running) -> running ? Mono.<ConversationRow>error(busy()) : Mono.just(row)))
+			.flatMap((row) -> Mono
+				.zip(this.content.open(row, SealedContent.SYSTEM_PROMPT, row.systemPrompt()),
+						this.messages.last(id, this.settings.maxHistoryMessages()).collectList())
+				.flatMap((both) -> history(row.tenant(), both.getT2())
+					.map((history) -> new TurnContext(caller, id, row.model(), both.getT1().orElse(null), history,
+							both.getT2().isEmpty() ? 0 : both.getT2().get(both.getT2().size() - 1).seq()))));
+	}
+
+	@Override
+	public Mono<Turn> beginTurn(TurnContext context, String text) {
+		Principal caller = context.caller();
+		ConversationId id = context.conversation();
+		Owner owner = Owner.of(caller);
+		Instant now = ConversationService.now(this.clock);
+		return this.conversations
+			.lockTurn(owner, id, context.lastSeq(), now, now.minus(this.settings.turnLockTimeout()))
+			.flatMap((locked) -> locked ? Mono.just(now)
+					: this.library.owned(owner, id).then(Mono.<Instant>error(busy())))
+			.flatMap((startedAt) -> {
+				UUID messageId = UUID.randomUUID();
+				return this.content.sealMessage(caller.tenantId(), id, messageId, text)
+					.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, id.value(), 0, MessageRole.USER,
+							sealed, MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt)))
+					.map((seq) -> new Turn(caller, id, new ConversationMessage(messageId, seq, MessageRole.USER, text,
+							MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt), UUID.randomUUID(),
+							startedAt))
+					// Whatever fails after the lock was taken must not leave it held.
+					.onErrorResume((ex) -> unlock(caller.tenantId(), id, startedAt).then(Mono.error(ex)));
+			});
+	}
+
+	@Override
+	public Mono<ConversationMessage> endTurn(Turn turn, TurnOutcome outcome) {
+		Principal caller = turn.caller();
+		Instant now = ConversationService.now(this.clock);
+		UsageRecord usage = outcome.usage();
+		return this.content.sealMessage(caller.tenantId(), turn.conversation(), turn.answerId(), outcome.content())
+			.flatMap((sealed) -> this.messages.append(answerRow(turn.answerId(), turn.conversation(), sealed, outcome,
+					now)))
+			.map((seq) -> new ConversationMessage(turn.answerId(), seq, MessageRole.ASSISTANT, outcome.content(),
+					outcome.status(), usage.promptTokens(), usage.completionTokens(), usage.model(), usage.finishReason(),
+					usage.latencyMs(), outcome.ttftMs(), now))
+			.doFinally((signal) -> unlock(caller.tenantId(), turn.conversation(), turn.startedAt())
+				.subscribe(null, (ex) -> log.warn("Could not release the turn lock of conversation {}: {}",
+						turn.conversation(), ex.toString())));
+	}
+
+	@Override
+	public Mono<ConversationId> storeExchange(Principal owner, List<ExchangeMessage> sent, TurnOutcome answer) {
+		Instant now = ConversationService.now(this.clock);
+		ConversationRow row = new ConversationRow(ConversationId.random(), owner.tenantId(), owner.subjectId(), null, null,
+				answer.usage().model(), now, now, null);
+		UUID answerId = UUID.randomUUID();
+		return this.conversations.insert(row)
+			.thenMany(Flux.fromIterable(sent).concatMap((message) -> {
+				UUID messageId = UUID.randomUUID();
+				return this.content.sealMessage(row.tenant(), row.id(), messageId, message.content())
+					.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, row.uuid(), 0, message.role(),
+							sealed, MessageStatus.COMPLETE, null, null, null, null, null, null, now)));
+			}))
+			.then(this.content.sealMessage(row.tenant(), row.id(), answerId, answer.content()))
+			.flatMap((sealed) -> this.messages.append(answerRow(answerId, row.id(), sealed, answer, now)))
+			.as(this.tx::transactional)
+			.thenReturn(row.id());
+	}
+
+	private static MessageRow answerRow(UUID id, ConversationId conversation, byte[] sealed, TurnOutcome outcome,
+			Instant now) {
+		UsageRecord usage = outcome.usage();
+		return new MessageRow(id, conversation.value(), 0, MessageRole.ASSISTANT, sealed, outcome.status(),
+				usage.promptTokens(), usage.completionTokens(), usage.model(), usage.finishReason(), usage.latencyMs(),
+				outcome.ttftMs(), now);
+	}
+
+	/** The history a prompt is built from: failed answers without text are no part of it. */
+	private Mono<List<ExchangeMessage>> history(TenantId tenant, List<MessageRow> rows) {
+		return Flux.fromIterable(rows)
+			.concatMap((row) -> this.content.open(tenant, row))
+			.filter((message) -> !(message.status() == MessageStatus.FAILED && message.content().isEmpty()))
+			.map((message) -> new ExchangeMessage(message.role(), message.content()))
+			.collectList();
+	}
+
+	private Mono<Void> unlock(TenantId tenant, ConversationId id, Instant startedAt) {
+		return this.conversations.unlockTurn(tenant, id, startedAt, ConversationService.now(this.clock));
+	}
+
+	private static ApiException busy() {
+		return new ApiException(ErrorCode.CONFLICT, "Another turn is being answered in this conversation, or has just "
+				+ "added to it; wait for it to finish and send again");
+	}
+
+}
