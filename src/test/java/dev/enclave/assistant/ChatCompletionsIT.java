@@ -1,6 +1,7 @@
 package dev.enclave.assistant;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,10 @@ import static org.awaitility.Awaitility.await;
  */
 class ChatCompletionsIT extends EnclaveIT {
 
+	/** The application's clock: {@code created} is its time, not necessarily the wall clock's. */
+	@Autowired
+	Clock clock;
+
 	@Autowired
 	DatabaseClient db;
 
@@ -61,7 +66,7 @@ class ChatCompletionsIT extends EnclaveIT {
 
 	@Test
 	void aCompletionHasOpenAisShapeAndItsUsageIsRecorded() {
-		Instant before = Instant.now().minusSeconds(1);
+		Instant before = this.clock.instant().minusSeconds(1);
 		EntityExchangeResult<byte[]> result = this.chat.post(this.key,
 				Map.of("model", "demo", "messages",
 						List.of(Map.of("role", "system", "content", "You are terse."),
@@ -73,7 +78,7 @@ class ChatCompletionsIT extends EnclaveIT {
 		JsonNode body = json(result);
 		assertThat(body.get("id").asString()).startsWith("chatcmpl-");
 		assertThat(body.get("object").asString()).isEqualTo("chat.completion");
-		assertThat(body.get("created").asLong()).isBetween(before.getEpochSecond(), Instant.now().getEpochSecond());
+		assertThat(body.get("created").asLong()).isBetween(before.getEpochSecond(), this.clock.instant().getEpochSecond());
 		assertThat(body.get("model").asString()).isEqualTo("demo");
 		assertThat(body.get("choices")).hasSize(1);
 		JsonNode choice = body.get("choices").get(0);

@@ -121,56 +121,53 @@ class ConversationsIT extends EnclaveIT {
 	@Test
 	void aClientThatGoesAwayMidStreamLeavesAPartialAnswer() {
 		String id = this.chats.createId(this.agent, "Disconnect");
-		// A random-weight model may end its answer after a token or two; try until one is cut.
-		for (int attempt = 0; attempt < 10; attempt++) {
-			List<ServerSentEvent<String>> seen = this.chats.stream(this.agent, id, "Tell me everything")
-				.filter((event) -> event.event() != null)
-				.takeUntil((event) -> "delta".equals(event.event()))
-				.collectList()
-				.block(Duration.ofSeconds(30));
-			if (seen.size() < 2 || !"delta".equals(seen.get(seen.size() - 1).event())) {
-				continue;
-			}
-			String answerId = Chats.json(seen.get(0).data()).get("assistant_message_id").asText();
-			JsonNode answer = awaitMessage(id, answerId);
-			if ("partial".equals(answer.get("status").asText())) {
-				assertThat(answer.get("finish_reason").asText()).isEqualTo("cancelled");
-				assertThat(answer.get("content").asText()).startsWith(Chats.json(seen.get(1).data()).get("text").asText());
-				// The conversation is free again for the next turn.
-				assertThat(this.chats.send(this.agent, id, "Still there?").get("status").asText()).isEqualTo("complete");
-				return;
-			}
-		}
-		throw new AssertionError("No streamed answer was ever stored as partial after the client went away");
+		List<ServerSentEvent<String>> seen = this.chats.stream(this.agent, id, Chats.longAnswer("Tell me everything", 1500))
+			.filter((event) -> event.event() != null)
+			.take(4)
+			.collectList()
+			.block(Duration.ofSeconds(30));
+		assertThat(seen).hasSize(4);
+		assertThat(seen.subList(1, 4)).allSatisfy((event) -> assertThat(event.event()).isEqualTo("delta"));
+		String answerId = Chats.json(seen.get(0).data()).get("assistant_message_id").asText();
+		StringBuilder streamed = new StringBuilder();
+		seen.subList(1, 4).forEach((event) -> streamed.append(Chats.json(event.data()).get("text").asText()));
+		JsonNode answer = awaitMessage(id, answerId);
+		assertThat(answer.get("status").asText()).isEqualTo("partial");
+		assertThat(answer.get("finish_reason").asText()).isEqualTo("cancelled");
+		assertThat(answer.get("content").asText()).startsWith(streamed.toString());
+		assertThat(answer.get("completion_tokens").asInt()).isBetween(3, 1499);
+		assertThat(answer.get("prompt_tokens").asInt()).isPositive();
+		// The conversation is free again for the next turn.
+		assertThat(this.chats.send(this.agent, id, "Still there?").get("status").asText()).isEqualTo("complete");
 	}
 
 	@Test
-	void aSecondTurnWhileOneIsRunningIsRefusedWithConflict() {
+	void aSecondTurnWhileOneIsRunningIsRefusedWithConflictAndLeavesNothing() {
 		String id = this.chats.createId(this.agent, "Race");
-		for (int attempt = 0; attempt < 10; attempt++) {
-			List<ServerSentEvent<String>> firstEvents = new CopyOnWriteArrayList<>();
-			Disposable first = this.chats.stream(this.agent, id, "Write a long story").subscribe(firstEvents::add);
-			awaitAnyOf(firstEvents);
-			assertThat(firstEvents.get(0).event()).isEqualTo("message.created");
-			EntityExchangeResult<byte[]> second = http().post()
-				.uri("/api/v1/conversations/{id}/messages", id)
-				.headers((headers) -> headers.setBearerAuth(this.agent))
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(Map.of("content", "Me too"))
-				.exchange()
-				.expectBody()
-				.returnResult();
-			if (second.getStatus().value() == 409) {
-				assertEnvelope(second, 409, "conflict", "conflict_error");
-				first.dispose();
-				awaitIdle(id);
-				assertSequential(id);
-				return;
-			}
-			first.dispose();
-			awaitIdle(id);
-		}
-		throw new AssertionError("A turn racing a running one was never refused");
+		List<ServerSentEvent<String>> firstEvents = new CopyOnWriteArrayList<>();
+		Disposable first = this.chats.stream(this.agent, id, Chats.longAnswer("Write a long story", 1500))
+			.filter((event) -> event.event() != null)
+			.subscribe(firstEvents::add);
+		// Running: its first piece of answer has come.
+		await().atMost(Duration.ofSeconds(30)).until(() -> firstEvents.size() >= 2);
+		assertThat(firstEvents.get(0).event()).isEqualTo("message.created");
+		EntityExchangeResult<byte[]> second = http().post()
+			.uri("/api/v1/conversations/{id}/messages", id)
+			.headers((headers) -> headers.setBearerAuth(this.agent))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("content", "Me too"))
+			.exchange()
+			.expectBody()
+			.returnResult();
+		assertEnvelope(second, 409, "conflict", "conflict_error");
+		assertThat(firstEvents.get(firstEvents.size() - 1).event()).as("the first is still answering").isEqualTo("delta");
+		first.dispose();
+		awaitIdle(id);
+		// Only the first turn's two messages: the refused one stored nothing.
+		JsonNode messages = this.chats.get(this.agent, id).get("messages");
+		assertThat(messages).hasSize(2);
+		assertThat(messages.get(0).get("content").asText()).isEqualTo("Write a long story");
+		assertSequential(id);
 	}
 
 	@Test
@@ -453,10 +450,6 @@ class ConversationsIT extends EnclaveIT {
 			}
 			return null;
 		}, Objects::nonNull);
-	}
-
-	private static void awaitAnyOf(List<?> events) {
-		await().atMost(Duration.ofSeconds(6)).until(() -> !events.isEmpty());
 	}
 
 	private void awaitIdle(String conversation) {

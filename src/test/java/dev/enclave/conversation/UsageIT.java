@@ -1,17 +1,19 @@
 package dev.enclave.conversation;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.enclave.support.ChatCompletionsClient;
+import dev.enclave.support.Chats;
 import dev.enclave.support.EnclaveIT;
 import dev.enclave.support.Identities;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +21,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import static dev.enclave.support.Envelopes.assertEnvelope;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GET /api/v1/usage} over real completions in a tenant of its own: totals by day,
@@ -34,6 +38,10 @@ class UsageIT extends EnclaveIT {
 
 	@Autowired
 	DatabaseClient db;
+
+	/** The application's clock, which stamps the ledger's rows. */
+	@Autowired
+	Clock clock;
 
 	private ChatCompletionsClient chat;
 
@@ -82,12 +90,41 @@ class UsageIT extends EnclaveIT {
 
 		JsonNode byDay = report(this.admin, null);
 		assertThat(byDay.get("group_by").asString()).isEqualTo("day");
-		String today = LocalDate.now(ZoneOffset.UTC).toString();
+		String today = LocalDate.now(this.clock).toString();
 		assertThat(byDay.get("data")).singleElement().satisfies(group(g -> g.get("group").asString().equals(today), 4,
 				prompt, completion));
 		Instant from = Instant.parse(byDay.get("from").asString());
 		Instant to = Instant.parse(byDay.get("to").asString());
 		assertThat(Duration.between(from, to).toDays()).isEqualTo(30);
+	}
+
+	@Test
+	void aCancelledConsoleTurnCountsThePromptAndTheTokensItGenerated() {
+		Chats chats = new Chats(http());
+		String conversation = chats.createId(this.admin, "Cut short");
+		List<ServerSentEvent<String>> seen = chats.stream(this.admin, conversation, Chats.longAnswer("Go on", 1500))
+			.filter((event) -> event.event() != null)
+			.take(4)
+			.collectList()
+			.block(Duration.ofSeconds(30));
+		assertThat(seen).hasSize(4);
+		String answerId = Chats.json(seen.get(0).data()).get("assistant_message_id").asString();
+		JsonNode answer = await().atMost(Duration.ofSeconds(10)).until(() -> {
+			for (JsonNode message : chats.get(this.admin, conversation).get("messages")) {
+				if (message.get("id").asString().equals(answerId)) {
+					return message;
+				}
+			}
+			return null;
+		}, Objects::nonNull);
+		assertThat(answer.get("status").asString()).isEqualTo("partial");
+		long prompt = answer.get("prompt_tokens").asLong();
+		long generated = answer.get("completion_tokens").asLong();
+		assertThat(prompt).as("the prompt was computed").isPositive();
+		assertThat(generated).as("the three pieces seen, and less than asked for").isBetween(3L, 1499L);
+		// The report counts what the cancelled turn really cost, the same numbers the stored answer has.
+		assertThat(report(this.admin, "group_by=model").get("data")).singleElement()
+			.satisfies(group((g) -> g.get("group").asString().equals("demo"), 1, prompt, generated));
 	}
 
 	@Test

@@ -47,14 +47,28 @@ public final class Chats {
 		return create(token, Map.of("title", title)).get("id").asText();
 	}
 
+	/**
+	 * A turn the demo model answers greedily for {@code maxTokens} tokens without stopping
+	 * (a property of its seeded weights that the tests relying on it check): long enough that
+	 * a client can leave, or a second request arrive, while it is still being generated.
+	 */
+	public static Map<String, Object> longAnswer(String content, int maxTokens) {
+		return Map.of("content", content, "temperature", 0, "max_tokens", maxTokens);
+	}
+
 	/** A JSON turn; returns the stored answer. */
 	public JsonNode send(String token, String conversation, String content) {
+		return send(token, conversation, Map.of("content", content));
+	}
+
+	/** A JSON turn with options ({@code content}, {@code max_tokens}, {@code temperature}, ...); returns the stored answer. */
+	public JsonNode send(String token, String conversation, Map<String, Object> body) {
 		byte[] response = this.http.post()
 			.uri("/api/v1/conversations/{id}/messages", conversation)
 			.headers((headers) -> headers.setBearerAuth(token))
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("content", content))
+			.bodyValue(body)
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -66,6 +80,11 @@ public final class Chats {
 
 	/** A streamed turn's events as they arrive; cancelling the flux closes the connection. */
 	public Flux<ServerSentEvent<String>> stream(String token, String conversation, String content) {
+		return stream(token, conversation, Map.of("content", content));
+	}
+
+	/** A streamed turn with options; cancelling the flux closes the connection. */
+	public Flux<ServerSentEvent<String>> stream(String token, String conversation, Map<String, Object> body) {
 		return this.http.mutate()
 			.responseTimeout(Duration.ofSeconds(60))
 			.build()
@@ -74,7 +93,7 @@ public final class Chats {
 			.headers((headers) -> headers.setBearerAuth(token))
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.TEXT_EVENT_STREAM)
-			.bodyValue(Map.of("content", content))
+			.bodyValue(body)
 			.exchange()
 			.expectStatus()
 			.isOk()

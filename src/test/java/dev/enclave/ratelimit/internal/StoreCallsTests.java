@@ -54,9 +54,11 @@ class StoreCallsTests {
 		}).subscribe();
 		assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).isZero();
+		// Refused while the first still holds the permit: it did not wait for it.
 		StepVerifier.create(this.calls.guarded(() -> "second"))
 			.expectError(BulkheadFullException.class)
-			.verify(Duration.ofMillis(200));
+			.verify(Duration.ofSeconds(5));
+		assertThat(release.getCount()).as("the first call is still running").isEqualTo(1);
 
 		first.dispose();
 		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).as("permit back after cancel").isEqualTo(1);
@@ -67,19 +69,23 @@ class StoreCallsTests {
 	@Test
 	void aSlowCallTimesOutWithoutBeingInterruptedAndGivesItsPermitBack() throws Exception {
 		AtomicBoolean interrupted = new AtomicBoolean();
+		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch finished = new CountDownLatch(1);
+		// The call blocks until the test lets it go, which is only after its timeout has fired.
 		StepVerifier.create(this.calls.guarded(() -> {
 			try {
-				Thread.sleep(600);
+				release.await(10, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException ex) {
 				interrupted.set(true);
 			}
 			finished.countDown();
 			return "late";
-		})).expectError(TimeoutException.class).verify(Duration.ofSeconds(2));
+		})).expectError(TimeoutException.class).verify(Duration.ofSeconds(5));
 		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
-		assertThat(finished.await(2, TimeUnit.SECONDS)).isTrue();
+		assertThat(finished.getCount()).as("still running after the timeout").isEqualTo(1);
+		release.countDown();
+		assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
 		assertThat(interrupted).as("a JDBC call is never interrupted half-way").isFalse();
 	}
 
