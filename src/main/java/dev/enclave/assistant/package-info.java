@@ -1,11 +1,13 @@
 /**
- * Assistant: runs chat turns. It builds the prompt from a conversation's system prompt and
- * history (trimmed to the model's context, whole messages only), streams the answer from
- * the inference module's Spring AI {@code ChatModel} to the client as server-sent events,
- * and hands the outcome (complete, partial on disconnect, failed on engine error) back to
- * the conversation module. It also serves the OpenAI-compatible {@code /v1/chat/completions}
- * API, stateless unless a request asks to be stored. Every generation reserves its tokens
- * with the ratelimit module before it starts and settles the true count when it ends.
+ * Assistant: runs chat turns, through one pipeline for both entry points, the console's
+ * {@code POST /api/v1/conversations/{id}/messages} and the OpenAI-compatible
+ * {@code /v1/chat/completions}. The pipeline renders and counts the prompt once (with the
+ * inference module's renderer), reserves the caller's token budgets before anything is
+ * stored, streams the answer from the Spring AI {@code ChatModel}, and settles every turn
+ * exactly once however it ends (finished, cancelled by the client, failed): the
+ * reservation, one usage ledger row, and the entry point's storage (a conversation's
+ * messages, or a stored exchange). The two controllers are thin adapters that write their
+ * own event formats; errors reach clients only through the gateway's error mapper.
  */
 @ApplicationModule(displayName = "Assistant",
 		allowedDependencies = { "gateway", "identity", "conversation", "inference", "ratelimit", "shared" })

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -131,7 +130,7 @@ class ConversationsIT extends EnclaveIT {
 		String answerId = Chats.json(seen.get(0).data()).get("assistant_message_id").asText();
 		StringBuilder streamed = new StringBuilder();
 		seen.subList(1, 4).forEach((event) -> streamed.append(Chats.json(event.data()).get("text").asText()));
-		JsonNode answer = awaitMessage(id, answerId);
+		JsonNode answer = this.chats.awaitMessage(this.agent, id, answerId);
 		assertThat(answer.get("status").asText()).isEqualTo("partial");
 		assertThat(answer.get("finish_reason").asText()).isEqualTo("cancelled");
 		assertThat(answer.get("content").asText()).startsWith(streamed.toString());
@@ -439,17 +438,6 @@ class ConversationsIT extends EnclaveIT {
 		List<String> ids = new ArrayList<>();
 		page.get("data").forEach((conversation) -> ids.add(conversation.get("id").asText()));
 		return ids;
-	}
-
-	private JsonNode awaitMessage(String conversation, String messageId) {
-		return await().atMost(Duration.ofSeconds(10)).until(() -> {
-			for (JsonNode message : this.chats.get(this.agent, conversation).get("messages")) {
-				if (message.get("id").asText().equals(messageId)) {
-					return message;
-				}
-			}
-			return null;
-		}, Objects::nonNull);
 	}
 
 	private void awaitIdle(String conversation) {

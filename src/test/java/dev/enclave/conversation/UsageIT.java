@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -27,7 +26,6 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import static dev.enclave.support.Envelopes.assertEnvelope;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GET /api/v1/usage} over real completions in a tenant of its own: totals by day,
@@ -109,14 +107,7 @@ class UsageIT extends EnclaveIT {
 			.block(Duration.ofSeconds(30));
 		assertThat(seen).hasSize(4);
 		String answerId = Chats.json(seen.get(0).data()).get("assistant_message_id").asString();
-		JsonNode answer = await().atMost(Duration.ofSeconds(10)).until(() -> {
-			for (JsonNode message : chats.get(this.admin, conversation).get("messages")) {
-				if (message.get("id").asString().equals(answerId)) {
-					return message;
-				}
-			}
-			return null;
-		}, Objects::nonNull);
+		JsonNode answer = chats.awaitMessage(this.admin, conversation, answerId);
 		assertThat(answer.get("status").asString()).isEqualTo("partial");
 		long prompt = answer.get("prompt_tokens").asLong();
 		long generated = answer.get("completion_tokens").asLong();

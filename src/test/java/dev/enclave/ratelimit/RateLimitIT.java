@@ -299,7 +299,7 @@ class RateLimitIT extends EnclaveIT {
 		assertThat(seen).hasSize(4);
 		String answerId = Chats.json(seen.get(0).data()).get("assistant_message_id").asText();
 		// The reservation is settled before the answer is stored, so the stored partial answer shows it is done.
-		JsonNode answer = awaitMessage(key[0], conversation, answerId);
+		JsonNode answer = this.chats.awaitMessage(key[0], conversation, answerId);
 		assertThat(answer.get("status").asString()).isEqualTo("partial");
 		long prompt = answer.get("prompt_tokens").asLong();
 		long generated = answer.get("completion_tokens").asLong();
@@ -462,17 +462,6 @@ class RateLimitIT extends EnclaveIT {
 	private static long refillSince(long startedAt, long perDay) {
 		double seconds = (System.nanoTime() - startedAt) / 1e9;
 		return (long) Math.ceil(seconds * perDay / 86_400) + 1;
-	}
-
-	private JsonNode awaitMessage(String key, String conversation, String messageId) {
-		return await().atMost(Duration.ofSeconds(10)).until(() -> {
-			for (JsonNode message : this.chats.get(key, conversation).get("messages")) {
-				if (message.get("id").asString().equals(messageId)) {
-					return message;
-				}
-			}
-			return null;
-		}, java.util.Objects::nonNull);
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.enclave.support;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
@@ -12,6 +13,8 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.awaitility.Awaitility.await;
 
 /** Conversations and chat turns over the real API, as a client would drive them. */
 public final class Chats {
@@ -106,6 +109,21 @@ public final class Chats {
 		return stream(token, conversation, content).filter((event) -> event.event() != null)
 			.collectList()
 			.block(Duration.ofSeconds(60));
+	}
+
+	/**
+	 * Waits until a message is stored, such as the answer of a turn whose client went away,
+	 * which is stored when its settlement is done.
+	 */
+	public JsonNode awaitMessage(String token, String conversation, String messageId) {
+		return await().atMost(Duration.ofSeconds(10)).until(() -> {
+			for (JsonNode message : get(token, conversation).get("messages")) {
+				if (message.get("id").asString().equals(messageId)) {
+					return message;
+				}
+			}
+			return null;
+		}, Objects::nonNull);
 	}
 
 	/** A conversation with its messages. */
