@@ -1,9 +1,12 @@
 package dev.enclave.inference.internal.engine;
 
 import java.util.Arrays;
+import java.util.List;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -172,17 +175,181 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		return new KvSequence(capacity);
 	}
 
+	@Override
+	public long kvBytesPerToken() {
+		return 2L * this.spec.layers() * this.spec.kvHeads() * this.spec.headDim() * this.type.getNumOfBytes();
+	}
+
 	/**
 	 * Logits for every position of {@code tokens} appended to {@code sequence}: what tests
 	 * compare with the reference implementation.
 	 */
 	public float[][] forwardAll(Sequence sequence, int[] tokens) {
-		return ((KvSequence) sequence).run(tokens, true);
+		KvSequence kv = (KvSequence) sequence;
+		return run(List.of(new Chunk(kv, tokens, true)), true);
+	}
+
+	/**
+	 * One step over several sequences. The rows of every chunk go through the norms, the
+	 * projections and the MLP together, one matrix product per weight, so each weight is
+	 * read once per step whatever the batch. Attention runs per sequence against its own KV
+	 * cache: the caches grow, shrink and are freed independently (a cancelled or preempted
+	 * sequence gives its memory back at once), and padding them to a common length would
+	 * copy every cache into a padded batch on every step, traffic that grows with the
+	 * context; the per-sequence products are a few small operations each.
+	 */
+	@Override
+	public float[][] step(List<Chunk> chunks) {
+		return run(chunks, false);
 	}
 
 	@Override
 	public void close() {
 		this.manager.close();
+	}
+
+	/**
+	 * The forward pass over the chunks' rows, concatenated: every chunk is checked and its
+	 * cache reserved before anything runs, so a step that is refused changes nothing.
+	 * @param allPositions one chunk only: the logits of each of its positions
+	 */
+	private float[][] run(List<Chunk> chunks, boolean allPositions) {
+		int batch = chunks.size();
+		if (batch == 0) {
+			return new float[0][];
+		}
+		KvSequence[] sequences = new KvSequence[batch];
+		int[] starts = new int[batch];
+		int[] offsets = new int[batch + 1];
+		for (int i = 0; i < batch; i++) {
+			Chunk chunk = chunks.get(i);
+			KvSequence sequence = (KvSequence) chunk.sequence();
+			for (int j = 0; j < i; j++) {
+				if (sequences[j] == sequence) {
+					throw new IllegalArgumentException("a sequence appears twice in one step");
+				}
+			}
+			int count = chunk.tokens().length;
+			if (count == 0 || sequence.length + count > sequence.limit) {
+				throw new IllegalArgumentException("cannot append " + count + " tokens to a sequence of "
+						+ sequence.length + " (limit " + sequence.limit + ")");
+			}
+			sequences[i] = sequence;
+			starts[i] = sequence.length;
+			offsets[i + 1] = offsets[i] + count;
+		}
+		for (int i = 0; i < batch; i++) {
+			sequences[i].reserve(starts[i] + chunks.get(i).tokens().length);
+		}
+		int rows = offsets[batch];
+		long[] ids = new long[rows];
+		for (int i = 0; i < batch; i++) {
+			int[] tokens = chunks.get(i).tokens();
+			for (int t = 0; t < tokens.length; t++) {
+				ids[offsets[i] + t] = tokens[t];
+			}
+		}
+		try (NDManager step = this.manager.newSubManager()) {
+			NDArray tokenIds = step.create(ids);
+			// The residual stream stays float32 whatever the compute type.
+			NDArray x = tokenIds.getNDArrayInternal()
+				.embedding(tokenIds, this.weights.embedding(), SparseFormat.DENSE)
+				.singletonOrThrow()
+				.toType(DataType.FLOAT32, false);
+			NDArray[] rotations = new NDArray[batch];
+			NDArray[] masks = new NDArray[batch];
+			for (int i = 0; i < batch; i++) {
+				int count = offsets[i + 1] - offsets[i];
+				rotations[i] = this.rotary.rotations(step, starts[i], count);
+				masks[i] = (count > 1) ? causalMask(step, starts[i], count) : null;
+			}
+			NDArray rotation = (batch == 1) ? rotations[0] : NDArrays.concat(new NDList(rotations), 0);
+			for (int layer = 0; layer < this.spec.layers(); layer++) {
+				x = layer(layer, x, rotation, masks, sequences, starts, offsets, step);
+			}
+			for (int i = 0; i < batch; i++) {
+				sequences[i].length = starts[i] + offsets[i + 1] - offsets[i];
+			}
+			return logits(x, chunks, offsets, allPositions, step);
+		}
+	}
+
+	/** The output head, only over the rows whose scores are wanted. */
+	private float[][] logits(NDArray x, List<Chunk> chunks, int[] offsets, boolean allPositions, NDManager step) {
+		int batch = chunks.size();
+		float[][] result = new float[batch][];
+		int vocab = this.spec.vocabSize();
+		if (allPositions) {
+			float[] flat = head(x);
+			int rows = offsets[1];
+			float[][] all = new float[rows][];
+			for (int row = 0; row < rows; row++) {
+				all[row] = Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
+			}
+			return all;
+		}
+		long[] wanted = new long[batch];
+		int count = 0;
+		for (int i = 0; i < batch; i++) {
+			if (chunks.get(i).logits()) {
+				wanted[count++] = offsets[i + 1] - 1;
+			}
+		}
+		if (count == 0) {
+			return result;
+		}
+		NDArray last = x.get(new NDIndex("{}", step.create(Arrays.copyOf(wanted, count))));
+		float[] flat = head(last);
+		int row = 0;
+		for (int i = 0; i < batch; i++) {
+			if (chunks.get(i).logits()) {
+				result[i] = Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
+				row++;
+			}
+		}
+		return result;
+	}
+
+	private float[] head(NDArray x) {
+		NDArray normed = rmsNorm(x, this.weights.finalNorm());
+		return linear(normed, this.weights.lmHead(), null).toType(DataType.FLOAT32, false).toFloatArray();
+	}
+
+	private NDArray layer(int index, NDArray x, NDArray rotation, NDArray[] masks, KvSequence[] sequences, int[] starts,
+			int[] offsets, NDManager step) {
+		LayerWeights weights = this.weights.layers().get(index);
+		int heads = this.spec.heads();
+		int kvHeads = this.spec.kvHeads();
+		int headDim = this.spec.headDim();
+		int rows = offsets[sequences.length];
+
+		NDArray qkv = linear(rmsNorm(x, weights.inputNorm()), weights.qkv(), weights.qkvBias())
+			.reshape(rows, heads + 2L * kvHeads, headDim);
+		NDArray rotated = RotaryEmbedding.apply(qkv.get(this.queriesAndKeys), rotation);
+		NDArray query = rotated.get(this.queries);
+		NDArray key = rotated.get(this.keys);
+		NDArray value = qkv.get(this.values);
+		NDArray context;
+		if (sequences.length == 1) {
+			context = sequences[0].attend(index, query, key, value, masks[0], starts[0], rows, step);
+		}
+		else {
+			NDArray[] contexts = new NDArray[sequences.length];
+			for (int i = 0; i < sequences.length; i++) {
+				NDIndex mine = new NDIndex().addSliceDim(offsets[i], offsets[i + 1]);
+				contexts[i] = sequences[i].attend(index, query.get(mine), key.get(mine), value.get(mine), masks[i],
+						starts[i], offsets[i + 1] - offsets[i], step);
+			}
+			context = NDArrays.concat(new NDList(contexts), 0);
+		}
+		NDArray attended = x.add(wide(linear(context, weights.output(), weights.outputBias())));
+
+		NDArray gateUp = wide(linear(rmsNorm(attended, weights.postAttentionNorm()), weights.gateUp(), null));
+		long width = this.spec.intermediateSize();
+		NDArray gate = gateUp.get(new NDIndex().addAllDim().addSliceDim(0, width));
+		NDArray up = gateUp.get(new NDIndex().addAllDim().addSliceDim(width, 2 * width));
+		NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
+		return attended.add(wide(linear(narrow(activated), weights.down(), null)));
 	}
 
 	private final class KvSequence implements Sequence {
@@ -209,8 +376,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 
 		@Override
 		public float[] forward(int[] tokens) {
-			float[][] logits = run(tokens, false);
-			return logits[0];
+			return run(List.of(new Chunk(this, tokens, true)), false)[0];
 		}
 
 		@Override
@@ -219,98 +385,94 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		}
 
 		@Override
+		public int allocated() {
+			return this.capacity;
+		}
+
+		@Override
+		public KvBlock copyKv(int from, int to) {
+			if (from < 0 || to > this.length || from >= to) {
+				throw new IllegalArgumentException("tokens " + from + ".." + to + " are not in a sequence of "
+						+ this.length);
+			}
+			NDManager copy = DecoderModel.this.manager.newSubManager();
+			int layers = DecoderModel.this.spec.layers();
+			NDArray[] keys = new NDArray[layers];
+			NDArray[] values = new NDArray[layers];
+			NDIndex window = new NDIndex().addAllDim().addSliceDim(from, to);
+			for (int layer = 0; layer < layers; layer++) {
+				keys[layer] = this.keys[layer].get(copy, window).duplicate();
+				values[layer] = this.values[layer].get(copy, window).duplicate();
+			}
+			return new CopiedKv(copy, keys, values, to - from, (to - from) * kvBytesPerToken());
+		}
+
+		@Override
+		public void appendKv(List<KvBlock> blocks) {
+			if (this.length != 0) {
+				throw new IllegalStateException("KV blocks start an empty sequence only");
+			}
+			int tokens = blocks.stream().mapToInt(KvBlock::tokens).sum();
+			if (tokens >= this.limit) {
+				throw new IllegalArgumentException("the blocks hold " + tokens + " tokens; the sequence " + this.limit);
+			}
+			reserve(tokens);
+			int at = 0;
+			for (KvBlock block : blocks) {
+				CopiedKv copied = (CopiedKv) block;
+				NDIndex window = new NDIndex().addAllDim().addSliceDim(at, at + copied.tokens());
+				for (int layer = 0; layer < this.keys.length; layer++) {
+					this.keys[layer].set(window, copied.keys[layer]);
+					this.values[layer].set(window, copied.values[layer]);
+				}
+				at += copied.tokens();
+			}
+			this.length = tokens;
+		}
+
+		@Override
 		public void close() {
 			this.memory.close();
 		}
 
-		float[][] run(int[] tokens, boolean allPositions) {
-			int count = tokens.length;
-			int start = this.length;
-			if (count == 0 || start + count > this.limit) {
-				throw new IllegalArgumentException(
-						"cannot append " + count + " tokens to a sequence of " + start + " (limit " + this.limit + ")");
-			}
-			reserve(start + count);
+		/**
+		 * Writes this sequence's new keys and values into its cache and attends its queries
+		 * to everything cached so far.
+		 * @param query {@code [count, heads, dim]}, pre-scaled by {@code 1/sqrt(dim)} at load
+		 * @param key {@code [count, kvHeads, dim]}, rotated
+		 * @param value {@code [count, kvHeads, dim]}
+		 * @return the attention output, {@code [count, heads * dim]}
+		 */
+		NDArray attend(int layer, NDArray query, NDArray key, NDArray value, NDArray mask, int start, int count,
+				NDManager step) {
 			DecoderSpec spec = DecoderModel.this.spec;
-			try (NDManager step = DecoderModel.this.manager.newSubManager()) {
-				NDArray ids = step.create(Arrays.stream(tokens).asLongStream().toArray());
-				// The residual stream stays float32 whatever the compute type.
-				NDArray x = ids.getNDArrayInternal()
-					.embedding(ids, DecoderModel.this.weights.embedding(), SparseFormat.DENSE)
-					.singletonOrThrow()
-					.toType(DataType.FLOAT32, false);
-				NDArray rotations = DecoderModel.this.rotary.rotations(step, start, count);
-				NDArray mask = (count > 1) ? causalMask(step, start, count) : null;
-				for (int layer = 0; layer < spec.layers(); layer++) {
-					x = layer(layer, x, rotations, mask, step, start, count);
-				}
-				if (!allPositions) {
-					x = x.get(new NDIndex().addSliceDim(count - 1, count));
-				}
-				NDArray normed = rmsNorm(x, DecoderModel.this.weights.finalNorm());
-				NDArray logits = linear(normed, DecoderModel.this.weights.lmHead(), null).toType(DataType.FLOAT32,
-						false);
-				float[] flat = logits.toFloatArray();
-				this.length = start + count;
-				int rows = allPositions ? count : 1;
-				int vocab = spec.vocabSize();
-				float[][] result = new float[rows][];
-				for (int row = 0; row < rows; row++) {
-					result[row] = Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
-				}
-				return result;
-			}
-		}
-
-		private NDArray layer(int index, NDArray x, NDArray rotations, NDArray mask, NDManager step, int start,
-				int count) {
-			DecoderSpec spec = DecoderModel.this.spec;
-			LayerWeights weights = DecoderModel.this.weights.layers().get(index);
 			int heads = spec.heads();
 			int kvHeads = spec.kvHeads();
 			int headDim = spec.headDim();
 			int group = spec.groupSize();
 			int total = start + count;
-
-			NDArray qkv = linear(rmsNorm(x, weights.inputNorm()), weights.qkv(), weights.qkvBias())
-				.reshape(count, heads + 2L * kvHeads, headDim);
-			NDArray rotated = RotaryEmbedding.apply(qkv.get(DecoderModel.this.queriesAndKeys), rotations);
-			NDArray query = rotated.get(DecoderModel.this.queries);
-			NDArray key = rotated.get(DecoderModel.this.keys).transpose(1, 0, 2);
-			NDArray value = qkv.get(DecoderModel.this.values).transpose(1, 0, 2);
-
 			NDIndex fresh = new NDIndex().addAllDim().addSliceDim(start, total);
 			NDIndex filled = new NDIndex().addAllDim().addSliceDim(0, total);
-			this.keys[index].set(fresh, key);
-			this.values[index].set(fresh, value);
-			NDArray keys = this.keys[index].get(step, filled);
-			NDArray values = this.values[index].get(step, filled);
-
+			this.keys[layer].set(fresh, key.transpose(1, 0, 2));
+			this.values[layer].set(fresh, value.transpose(1, 0, 2));
+			NDArray keys = this.keys[layer].get(step, filled);
+			NDArray values = this.values[layer].get(step, filled);
 			// [tokens, heads, dim] -> [kvHeads, group * tokens, dim]: the queries of one group
 			// attend to that group's keys in one batched product.
 			NDArray grouped = query.transpose(1, 0, 2).reshape(kvHeads, (long) group * count, headDim);
-			// Queries were pre-scaled by 1/sqrt(headDim) at load time.
 			NDArray scores = grouped.matMul(keys.transpose(0, 2, 1));
 			if (mask != null) {
 				scores = scores.reshape(kvHeads, group, count, total).add(mask).reshape(kvHeads, (long) group * count,
 						total);
 			}
-			NDArray context = softmax(scores).matMul(values)
+			return softmax(scores).matMul(values)
 				.reshape(heads, count, headDim)
 				.transpose(1, 0, 2)
 				.reshape(count, (long) heads * headDim);
-			NDArray attended = x.add(wide(linear(context, weights.output(), weights.outputBias())));
-
-			NDArray gateUp = wide(linear(rmsNorm(attended, weights.postAttentionNorm()), weights.gateUp(), null));
-			long width = spec.intermediateSize();
-			NDArray gate = gateUp.get(new NDIndex().addAllDim().addSliceDim(0, width));
-			NDArray up = gateUp.get(new NDIndex().addAllDim().addSliceDim(width, 2 * width));
-			NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-			return attended.add(wide(linear(narrow(activated), weights.down(), null)));
 		}
 
 		/** Grows the cache geometrically, so appending is amortised constant time. */
-		private void reserve(int needed) {
+		void reserve(int needed) {
 			if (needed <= this.capacity) {
 				return;
 			}
@@ -336,6 +498,17 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 				previous.close();
 			}
 			return next;
+		}
+
+	}
+
+	/** KV copied out of a sequence, per layer {@code [kvHeads, tokens, dim]}, in a manager of its own. */
+	private record CopiedKv(NDManager memory, NDArray[] keys, NDArray[] values, int tokens, long bytes)
+			implements KvBlock {
+
+		@Override
+		public void close() {
+			this.memory.close();
 		}
 
 	}
