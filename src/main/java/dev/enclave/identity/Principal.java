@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.enclave.shared.Priority;
 import dev.enclave.shared.TenantId;
 
 /**
@@ -15,9 +16,11 @@ import dev.enclave.shared.TenantId;
  * @param roles the caller's roles (an API key has {@code APP})
  * @param scopes what the caller may do
  * @param authMethod how the caller authenticated
+ * @param priority how urgently the caller's generations start: people are interactive, an
+ * API key as it was created
  */
 public record Principal(TenantId tenantId, SubjectId subjectId, Set<Role> roles, Set<String> scopes,
-		AuthMethod authMethod) {
+		AuthMethod authMethod, Priority priority) {
 
 	public Principal {
 		roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
@@ -28,7 +31,7 @@ public record Principal(TenantId tenantId, SubjectId subjectId, Set<Role> roles,
 	public static Principal ofUser(TenantId tenant, SubjectId subject, Set<Role> roles, AuthMethod method) {
 		Set<String> scopes = new TreeSet<>();
 		roles.forEach((role) -> scopes.addAll(role.scopes()));
-		return new Principal(tenant, subject, roles, scopes, method);
+		return new Principal(tenant, subject, roles, scopes, method, Priority.INTERACTIVE);
 	}
 
 	public boolean hasScope(String scope) {

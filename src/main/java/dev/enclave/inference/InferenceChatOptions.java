@@ -4,32 +4,72 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.enclave.shared.Priority;
+import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 
 /**
  * Spring AI chat options plus what OpenAI's API has and Spring AI's portable options lack:
  * a {@code seed} that makes sampling reproducible. Any engine may ignore the seed; the local
- * engine honours it.
+ * engine honours it. Also who asks, for the local engine's scheduler: the tenant (whose fair
+ * share it draws on, and whose prefix cache alone it may use) and the priority class.
  */
 public class InferenceChatOptions extends DefaultToolCallingChatOptions {
 
 	private final @Nullable Long seed;
 
+	private final @Nullable TenantId tenant;
+
+	private final @Nullable Priority priority;
+
 	protected InferenceChatOptions(@Nullable List<ToolCallback> toolCallbacks, @Nullable Map<String, Object> toolContext,
 			@Nullable String model, @Nullable Double frequencyPenalty, @Nullable Integer maxTokens,
 			@Nullable Double presencePenalty, @Nullable List<String> stopSequences, @Nullable Double temperature,
-			@Nullable Integer topK, @Nullable Double topP, @Nullable Long seed) {
+			@Nullable Integer topK, @Nullable Double topP, @Nullable Long seed, @Nullable TenantId tenant,
+			@Nullable Priority priority) {
 		super(toolCallbacks, toolContext, model, frequencyPenalty, maxTokens, presencePenalty, stopSequences,
 				temperature, topK, topP);
 		this.seed = seed;
+		this.tenant = tenant;
+		this.priority = priority;
 	}
 
 	/** The sampling seed; equal seeds and equal requests give equal answers. */
 	public @Nullable Long getSeed() {
 		return this.seed;
+	}
+
+	/** The tenant the generation is for; null when unknown (then it shares nothing). */
+	public @Nullable TenantId getTenant() {
+		return this.tenant;
+	}
+
+	/** The priority class; null means interactive. */
+	public @Nullable Priority getPriority() {
+		return this.priority;
+	}
+
+	/** These options as the builder of a copy, whatever the options were. */
+	public static Builder from(@Nullable ChatOptions options) {
+		if (options instanceof InferenceChatOptions inference) {
+			return inference.mutate();
+		}
+		Builder builder = builder();
+		if (options != null) {
+			builder.model(options.getModel())
+				.frequencyPenalty(options.getFrequencyPenalty())
+				.maxTokens(options.getMaxTokens())
+				.presencePenalty(options.getPresencePenalty())
+				.stopSequences(options.getStopSequences())
+				.temperature(options.getTemperature())
+				.topK(options.getTopK())
+				.topP(options.getTopP());
+		}
+		return builder;
 	}
 
 	@Override
@@ -44,17 +84,21 @@ public class InferenceChatOptions extends DefaultToolCallingChatOptions {
 			.topP(getTopP())
 			.toolCallbacks(getToolCallbacks())
 			.toolContext(getToolContext())
-			.seed(this.seed);
+			.seed(this.seed)
+			.tenant(this.tenant)
+			.priority(this.priority);
 	}
 
 	@Override
 	public boolean equals(@Nullable Object other) {
-		return super.equals(other) && Objects.equals(this.seed, ((InferenceChatOptions) other).seed);
+		return super.equals(other) && Objects.equals(this.seed, ((InferenceChatOptions) other).seed)
+				&& Objects.equals(this.tenant, ((InferenceChatOptions) other).tenant)
+				&& Objects.equals(this.priority, ((InferenceChatOptions) other).priority);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(super.hashCode(), this.seed);
+		return Objects.hash(super.hashCode(), this.seed, this.tenant, this.priority);
 	}
 
 	public static Builder builder() {
@@ -66,8 +110,22 @@ public class InferenceChatOptions extends DefaultToolCallingChatOptions {
 
 		private @Nullable Long seed;
 
+		private @Nullable TenantId tenant;
+
+		private @Nullable Priority priority;
+
 		public Builder seed(@Nullable Long seed) {
 			this.seed = seed;
+			return this;
+		}
+
+		public Builder tenant(@Nullable TenantId tenant) {
+			this.tenant = tenant;
+			return this;
+		}
+
+		public Builder priority(@Nullable Priority priority) {
+			this.priority = priority;
 			return this;
 		}
 
@@ -75,6 +133,8 @@ public class InferenceChatOptions extends DefaultToolCallingChatOptions {
 		public Builder clone() {
 			Builder copy = super.clone();
 			copy.seed = this.seed;
+			copy.tenant = this.tenant;
+			copy.priority = this.priority;
 			return copy;
 		}
 
@@ -82,7 +142,7 @@ public class InferenceChatOptions extends DefaultToolCallingChatOptions {
 		public InferenceChatOptions build() {
 			return new InferenceChatOptions(this.toolCallbacks, this.toolContext, this.model, this.frequencyPenalty,
 					this.maxTokens, this.presencePenalty, this.stopSequences, this.temperature, this.topK, this.topP,
-					this.seed);
+					this.seed, this.tenant, this.priority);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.enclave.identity.Principal;
+import dev.enclave.shared.Priority;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -43,8 +44,13 @@ class ApiKeyController {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	/**
+	 * @param priority {@code interactive} (the default) or {@code batch}: a batch key's
+	 * generations wait behind interactive ones
+	 */
 	record CreateApiKeyRequest(@NotBlank @Size(max = 100) String name,
-			@NotEmpty @Size(max = 16) List<@NotBlank String> scopes, @Nullable Instant expiresAt) {
+			@NotEmpty @Size(max = 16) List<@NotBlank String> scopes, @Nullable Instant expiresAt,
+			@Nullable Priority priority) {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -52,10 +58,12 @@ class ApiKeyController {
 	@Operation(summary = "Create an API key", description = "The key is in this response only; Enclave keeps a hash.")
 	Mono<Views.CreatedApiKeyView> create(@AuthenticationPrincipal Principal admin,
 			@Valid @RequestBody CreateApiKeyRequest request) {
-		return this.apiKeys.create(admin, request.name(), request.scopes(), request.expiresAt())
+		return this.apiKeys
+			.create(admin, request.name(), request.scopes(), request.expiresAt(),
+					(request.priority() != null) ? request.priority() : Priority.INTERACTIVE)
 			.map((created) -> new Views.CreatedApiKeyView(created.record().id(), created.record().name(), created.key(),
 					created.record().prefix(), created.record().scopes().stream().sorted().toList(),
-					created.record().createdAt(), created.record().expiresAt()));
+					created.record().createdAt(), created.record().expiresAt(), created.record().priority()));
 	}
 
 	@GetMapping

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.enclave.shared.Priority;
 import dev.enclave.shared.TenantId;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +23,7 @@ class ApiKeyStore {
 	static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
 
 	private static final String COLUMNS = "id, tenant_id, name, prefix, scopes, created_by, created_at, last_used_at, "
-			+ "expires_at, revoked_at";
+			+ "expires_at, revoked_at, priority";
 
 	private final DatabaseClient db;
 
@@ -34,11 +35,12 @@ class ApiKeyStore {
 	}
 
 	Mono<ApiKeyRecord> insert(TenantId tenant, String name, String prefix, byte[] keyHash, Set<String> scopes,
-			UUID createdBy, @Nullable Instant expiresAt) {
+			UUID createdBy, @Nullable Instant expiresAt, Priority priority) {
 		UUID id = UUID.randomUUID();
 		DatabaseClient.GenericExecuteSpec spec = this.db
-			.sql("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, created_by, created_at, expires_at) "
-					+ "VALUES (:id, :tenant, :name, :prefix, :hash, :scopes, :by, :now, :expires)")
+			.sql("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, created_by, created_at, expires_at, "
+					+ "priority) VALUES (:id, :tenant, :name, :prefix, :hash, :scopes, :by, :now, :expires, :priority)")
+			.bind("priority", priority.value())
 			.bind("id", id)
 			.bind("tenant", tenant.value())
 			.bind("name", name)
@@ -103,7 +105,8 @@ class ApiKeyStore {
 				row.get("name", String.class), row.get("prefix", String.class),
 				(scopes != null) ? Set.of(scopes) : Set.of(), row.get("created_by", UUID.class),
 				row.get("created_at", Instant.class), row.get("last_used_at", Instant.class),
-				row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class));
+				row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class),
+				Priority.of(row.get("priority", String.class)));
 	}
 
 }

@@ -18,6 +18,7 @@ import dev.enclave.identity.Principal;
 import dev.enclave.identity.Role;
 import dev.enclave.identity.Scopes;
 import dev.enclave.identity.SubjectId;
+import dev.enclave.shared.Priority;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,7 +53,8 @@ final class ApiKeys {
 	record Created(ApiKeyRecord record, String key) {
 	}
 
-	Mono<Created> create(Principal admin, String name, List<String> scopes, @Nullable Instant expiresAt) {
+	Mono<Created> create(Principal admin, String name, List<String> scopes, @Nullable Instant expiresAt,
+			Priority priority) {
 		List<FieldIssue> issues = new ArrayList<>();
 		for (int i = 0; i < scopes.size(); i++) {
 			if (!Scopes.ALL.contains(scopes.get(i))) {
@@ -69,7 +71,7 @@ final class ApiKeys {
 		String prefix = key.substring(0, PREFIX.length() + 4);
 		return this.store
 			.insert(admin.tenantId(), name, prefix, Secrets.sha256(key), Set.copyOf(scopes), admin.subjectId().value(),
-					expiresAt)
+					expiresAt, priority)
 			.flatMap((record) -> this.audit.record(AuditEvent.by(admin, "api_key_created", record.id().toString()))
 				.thenReturn(new Created(record, key)));
 	}
@@ -98,7 +100,7 @@ final class ApiKeys {
 			.switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown, revoked or expired API key")))
 			.flatMap((record) -> this.store.touch(record.id())
 				.thenReturn(new Principal(record.tenantId(), new SubjectId(record.id()), Set.of(Role.APP),
-						record.scopes(), AuthMethod.API_KEY)));
+						record.scopes(), AuthMethod.API_KEY, record.priority())));
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Role;
 import dev.enclave.privacy.DataKeyRewrapper.RewrapReport;
+import dev.enclave.shared.Priority;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -45,11 +46,13 @@ final class Views {
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record ApiKeyView(UUID id, String name, String prefix, List<String> scopes, Instant createdAt,
-			@Nullable Instant lastUsedAt, @Nullable Instant expiresAt, boolean revoked, @Nullable Instant revokedAt) {
+			@Nullable Instant lastUsedAt, @Nullable Instant expiresAt, boolean revoked, @Nullable Instant revokedAt,
+			Priority priority) {
 
 		static ApiKeyView of(ApiKeyRecord key) {
 			return new ApiKeyView(key.id(), key.name(), key.prefix(), key.scopes().stream().sorted().toList(),
-					key.createdAt(), key.lastUsedAt(), key.expiresAt(), key.revokedAt() != null, key.revokedAt());
+					key.createdAt(), key.lastUsedAt(), key.expiresAt(), key.revokedAt() != null, key.revokedAt(),
+					key.priority());
 		}
 
 	}
@@ -57,7 +60,7 @@ final class Views {
 	/** The one response that carries the key itself. */
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record CreatedApiKeyView(UUID id, String name, String key, String prefix, List<String> scopes, Instant createdAt,
-			@Nullable Instant expiresAt) {
+			@Nullable Instant expiresAt, Priority priority) {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

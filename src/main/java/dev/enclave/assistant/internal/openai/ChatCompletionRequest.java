@@ -20,7 +20,8 @@ record ChatCompletionRequest(@Nullable List<Message> messages, @Nullable String 
 		@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable List<String> stop,
 		@Nullable Long seed, @Nullable Boolean stream, @Nullable StreamOptions streamOptions,
 		@Nullable List<Tool> tools, @Nullable JsonNode toolChoice, @Nullable String user, @Nullable Integer n,
-		@Nullable Boolean store, @Nullable Double frequencyPenalty, @Nullable Double presencePenalty) {
+		@Nullable Boolean store, @Nullable Double frequencyPenalty, @Nullable Double presencePenalty,
+		@Nullable String serviceTier) {
 
 	/**
 	 * One message. {@code content} is a string or an array of text parts; an assistant message

@@ -10,6 +10,7 @@ import dev.enclave.conversation.MessageRole;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.ModelCatalog;
+import dev.enclave.shared.Priority;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -64,6 +65,7 @@ final class OpenAiPrompts {
 			.frequencyPenalty(request.frequencyPenalty())
 			.presencePenalty(request.presencePenalty())
 			.toolCallbacks(this.tools.callbacks(request.tools(), request.toolChoice()))
+			.priority(priority(request.serviceTier()))
 			.build();
 		boolean stream = Boolean.TRUE.equals(request.stream());
 		boolean includeUsage = stream && request.streamOptions() != null
@@ -186,6 +188,22 @@ final class OpenAiPrompts {
 			parts.add(text.asString());
 		}
 		return String.join("\n", parts);
+	}
+
+	/**
+	 * OpenAI's {@code service_tier}: {@code flex} (slower, cheaper) is Enclave's batch class;
+	 * {@code auto}, {@code default}, {@code scale} and {@code priority} keep the caller's own
+	 * class, since a request may ask to wait longer, never to jump ahead.
+	 */
+	private static Priority priority(@Nullable String serviceTier) {
+		if (serviceTier == null) {
+			return Priority.INTERACTIVE;
+		}
+		return switch (serviceTier) {
+			case "flex" -> Priority.BATCH;
+			case "auto", "default", "scale", "priority" -> Priority.INTERACTIVE;
+			default -> throw ApiException.invalidParam("service_tier", "must be auto, default, flex, scale or priority");
+		};
 	}
 
 	private static @Nullable List<String> stops(@Nullable List<String> stop) {

@@ -4,15 +4,19 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 import dev.enclave.conversation.UsageLedger;
+import dev.enclave.identity.Principal;
+import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.PromptRenderer;
 import dev.enclave.inference.RenderedPrompt;
 import dev.enclave.ratelimit.TokenBudget;
 import dev.enclave.ratelimit.TokenReservation;
+import dev.enclave.shared.Priority;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
 import org.springframework.ai.chat.model.StreamingChatModel;
+import org.springframework.ai.chat.prompt.Prompt;
 
 /**
  * The one way a chat turn runs, for the console and the OpenAI-compatible API alike. It
@@ -53,13 +57,25 @@ public final class TurnPipeline {
 	public <E> Mono<AdmittedTurn<E>> admit(TurnRequest request, TurnStorage<E> storage) {
 		return Mono.deferContextual((context) -> {
 			Admission<E> admission = new Admission<>(request, storage, this.clock.millis(), context);
-			Mono<RenderedPrompt> rendered = request.fitHistory() ? this.renderer.fit(request.prompt())
-					: this.renderer.render(request.prompt());
+			Prompt prompt = forCaller(request.prompt(), request.caller());
+			Mono<RenderedPrompt> rendered = request.fitHistory() ? this.renderer.fit(prompt) : this.renderer.render(prompt);
 			return rendered.flatMap(admission::reserve)
 				.flatMap((reserved) -> admission.begin())
 				.onErrorResume((refused) -> admission.refund().then(Mono.error(refused)))
 				.doOnCancel(admission::abandon);
 		});
+	}
+
+	/**
+	 * The prompt as the engine's scheduler needs it: the caller's tenant, and a priority no
+	 * higher than the caller's own class (a request may ask for batch, never jump the queue).
+	 */
+	private static Prompt forCaller(Prompt prompt, Principal caller) {
+		InferenceChatOptions.Builder options = InferenceChatOptions.from(prompt.getOptions());
+		Priority requested = (prompt.getOptions() instanceof InferenceChatOptions inference
+				&& inference.getPriority() != null) ? inference.getPriority() : Priority.INTERACTIVE;
+		return new Prompt(prompt.getInstructions(),
+				options.tenant(caller.tenantId()).priority(requested.atMost(caller.priority())).build());
 	}
 
 	/**

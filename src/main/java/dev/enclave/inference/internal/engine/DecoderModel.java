@@ -390,6 +390,11 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		}
 
 		@Override
+		public int allocatedAfter(int needed) {
+			return (needed <= this.capacity) ? this.capacity : grownTo(needed);
+		}
+
+		@Override
 		public KvBlock copyKv(int from, int to) {
 			if (from < 0 || to > this.length || from >= to) {
 				throw new IllegalArgumentException("tokens " + from + ".." + to + " are not in a sequence of "
@@ -476,7 +481,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			if (needed <= this.capacity) {
 				return;
 			}
-			int grown = Math.min(this.limit, Math.max(needed, Math.max(INITIAL_CACHE, this.capacity * 2)));
+			int grown = grownTo(needed);
 			DecoderSpec spec = DecoderModel.this.spec;
 			Shape shape = new Shape(spec.kvHeads(), grown, spec.headDim());
 			NDIndex old = new NDIndex().addAllDim().addSliceDim(0, this.length);
@@ -485,6 +490,10 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 				this.values[layer] = grow(this.values[layer], shape, old);
 			}
 			this.capacity = grown;
+		}
+
+		private int grownTo(int needed) {
+			return Math.min(this.limit, Math.max(needed, Math.max(INITIAL_CACHE, this.capacity * 2)));
 		}
 
 		private NDArray grow(NDArray previous, Shape shape, NDIndex old) {

@@ -7,11 +7,11 @@ import java.util.function.Function;
 import dev.enclave.shared.FinishReason;
 
 /**
- * The generation loop: prefill the prompt, then sample, detokenise and feed back one token
- * per step until a stop token, a stop string, {@code max_tokens}, the context limit or a
- * cancellation. It blocks the calling thread for the whole answer; callers run it on the
- * inference scheduler, never on an event loop. Cancellation is checked before every step,
- * so a cancelled request costs at most one more step.
+ * The single-stream generation loop: prefill the prompt, then sample, detokenise and feed
+ * back one token per step until a stop token, a stop string, {@code max_tokens}, the context
+ * limit or a cancellation ({@link Decoding} decides each step). It blocks the calling thread
+ * for the whole answer. Cancellation is checked before every step, so a cancelled request
+ * costs no further step.
  */
 public final class Generator {
 
@@ -49,57 +49,21 @@ public final class Generator {
 	 */
 	public GenerationResult generateWithProgress(GenerationRequest request, Progress progress,
 			BooleanSupplier cancelled) {
-		int[] prompt = request.prompt();
-		if (prompt.length >= this.model.maxContext()) {
-			throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the model's context is "
-					+ this.model.maxContext());
-		}
-		int capacity = (int) Math.min(this.model.maxContext(), (long) prompt.length + request.maxTokens());
-		Sampler sampler = new Sampler(request.sampling());
-		StreamingDetokenizer detokenizer = new StreamingDetokenizer(this.decoder);
-		StopStrings stops = new StopStrings(request.stopStrings());
-		int generated = 0;
-		try (LanguageModel.Sequence sequence = this.model.newSequence(capacity)) {
-			if (cancelled.getAsBoolean()) {
-				return new GenerationResult(FinishReason.CANCELLED, prompt.length, 0);
-			}
-			float[] logits = sequence.forward(prompt);
+		Decoding decoding = new Decoding(request, this.decoder, this.model.maxContext());
+		try (LanguageModel.Sequence sequence = this.model.newSequence(decoding.capacity())) {
 			while (true) {
 				if (cancelled.getAsBoolean()) {
-					return new GenerationResult(FinishReason.CANCELLED, prompt.length, generated);
+					return new GenerationResult(FinishReason.CANCELLED, decoding.promptTokens(), decoding.generated());
 				}
-				int token = sampler.next(logits);
-				generated++;
-				if (request.stopTokens().contains(token)) {
-					finish(detokenizer, stops, progress, generated);
-					return new GenerationResult(FinishReason.STOP, prompt.length, generated);
+				float[] logits = sequence.forward(decoding.next(sequence.length(), Integer.MAX_VALUE));
+				Decoding.Step step = decoding.accept(logits);
+				if (!step.text().isEmpty()) {
+					progress.accept(step.text(), step.generated());
 				}
-				StopStrings.Result piece = stops.push(detokenizer.push(token));
-				emit(piece.text(), progress, generated);
-				if (piece.stopped()) {
-					return new GenerationResult(FinishReason.STOP, prompt.length, generated);
+				if (step.finish() != null) {
+					return new GenerationResult(step.finish(), decoding.promptTokens(), step.generated());
 				}
-				// Prompt and answer together never exceed the context.
-				if (generated >= request.maxTokens() || prompt.length + generated >= capacity) {
-					finish(detokenizer, stops, progress, generated);
-					return new GenerationResult(FinishReason.LENGTH, prompt.length, generated);
-				}
-				logits = sequence.forward(new int[] { token });
 			}
-		}
-	}
-
-	private static void finish(StreamingDetokenizer detokenizer, StopStrings stops, Progress progress, int generated) {
-		StopStrings.Result piece = stops.push(detokenizer.flush());
-		emit(piece.text(), progress, generated);
-		if (!piece.stopped()) {
-			emit(stops.flush(), progress, generated);
-		}
-	}
-
-	private static void emit(String piece, Progress progress, int generated) {
-		if (!piece.isEmpty()) {
-			progress.accept(piece, generated);
 		}
 	}
 

@@ -66,6 +66,11 @@ public interface LanguageModel {
 			return length();
 		}
 
+		/** What {@link #allocated()} will be once the sequence holds {@code needed} tokens. */
+		default int allocatedAfter(int needed) {
+			return Math.max(allocated(), needed);
+		}
+
 		/**
 		 * A copy of this sequence's KV cache for tokens {@code [from, to)}, kept outside it,
 		 * so another sequence of the same tenant that starts with the same tokens can take it
