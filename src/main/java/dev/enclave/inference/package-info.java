@@ -9,7 +9,7 @@
  * {@code GET /v1/models}. It never stores, logs or caches prompts and answers, never
  * downloads anything at run time, and never serves a model whose files failed verification.
  */
-@ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared" })
+@ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared", "privacy" })
 @NullMarked
 package dev.enclave.inference;
 

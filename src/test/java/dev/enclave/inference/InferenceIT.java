@@ -87,6 +87,36 @@ class InferenceIT extends EnclaveIT {
 	}
 
 	@Test
+	void theSchedulersMetricsShowWhatRan() {
+		for (int i = 0; i < 3; i++) {
+			this.chat.call(new Prompt("Count to three", InferenceChatOptions.builder().maxTokens(5).seed((long) i).build()));
+		}
+		String metrics = new String(http().get().uri("/actuator/prometheus").exchange().expectBody().returnResult()
+			.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(value(metrics, "enclave_inference_generation_tokens_total")).isGreaterThanOrEqualTo(3);
+		assertThat(value(metrics, "enclave_inference_prompt_tokens_total")).isGreaterThan(20);
+		assertThat(value(metrics, "enclave_inference_time_to_first_token_seconds_count")).isGreaterThanOrEqualTo(3);
+		assertThat(value(metrics, "enclave_inference_e2e_request_latency_seconds_count")).isGreaterThanOrEqualTo(3);
+		assertThat(value(metrics, "enclave_inference_queue_time_seconds_count")).isGreaterThanOrEqualTo(3);
+		assertThat(value(metrics, "enclave_inference_batch_size_count")).isGreaterThanOrEqualTo(3);
+		assertThat(value(metrics, "enclave_inference_kv_cache_usage_ratio")).isBetween(0.0, 1.0);
+		assertThat(value(metrics, "enclave_inference_requests_waiting")).isGreaterThanOrEqualTo(0);
+		assertThat(value(metrics, "enclave_inference_prefix_cache_queries_total")).isGreaterThanOrEqualTo(0);
+		assertThat(metrics).containsPattern("enclave_inference_time_to_first_token_seconds_bucket\\{model=\"demo\",le=\"0\\.05\"}");
+		// No tenant, user or conversation in any label: model is the only one.
+		assertThat(metrics.lines().filter((line) -> line.startsWith("enclave_inference_")))
+			.allSatisfy((line) -> assertThat(line).doesNotContainPattern("(tenant|user|subject|conversation)="));
+	}
+
+	private static double value(String metrics, String name) {
+		return metrics.lines()
+			.filter((line) -> line.startsWith(name + "{") && line.contains("model=\"demo\""))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
+	}
+
+	@Test
 	void readinessIncludesTheModel() {
 		http().get()
 			.uri("/actuator/health/readiness")

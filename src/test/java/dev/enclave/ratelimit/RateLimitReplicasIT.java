@@ -13,15 +13,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.enclave.EnclaveApplication;
-import dev.enclave.storage.internal.EmbeddedPostgresServer;
 import dev.enclave.support.EnclaveIT;
 import dev.enclave.support.Envelopes;
 import dev.enclave.support.Identities;
+import dev.enclave.support.ReplicaApps;
 import dev.enclave.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -51,7 +49,7 @@ class RateLimitReplicasIT extends EnclaveIT {
 			.exchange()
 			.expectStatus()
 			.isOk();
-		try (ConfigurableApplicationContext second = startReplica()) {
+		try (ConfigurableApplicationContext second = ReplicaApps.start()) {
 			List<String> bases = List.of("http://127.0.0.1:" + this.port,
 					"http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port"));
 			HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -108,10 +106,10 @@ class RateLimitReplicasIT extends EnclaveIT {
 	@Test
 	void anUnreachableStoreFailsClosedByDefault() {
 		String admin = identities().admin();
-		try (ConfigurableApplicationContext replica = startReplica(
+		try (ConfigurableApplicationContext replica = ReplicaApps.start(
 				"--enclave.ratelimit.store-url=jdbc:postgresql://127.0.0.1:1/unreachable",
 				"--enclave.ratelimit.store-timeout=1s")) {
-			EntityExchangeResult<byte[]> result = client(replica).get()
+			EntityExchangeResult<byte[]> result = ReplicaApps.client(replica).get()
 				.uri("/v1/models")
 				.headers((headers) -> headers.setBearerAuth(admin))
 				.exchange()
@@ -119,7 +117,7 @@ class RateLimitReplicasIT extends EnclaveIT {
 				.returnResult();
 			Envelopes.assertEnvelope(result, 503, "ratelimit_unavailable", "server_error");
 			assertThat(result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
-			String metrics = prometheus(replica);
+			String metrics = ReplicaApps.prometheus(replica);
 			assertThat(metrics).containsPattern("enclave_ratelimit_decisions_total\\{[^}]*limit=\"store\",[^}]*outcome=\"fail_closed\"");
 			assertThat(metrics).containsPattern("enclave_admission_rejections_total\\{[^}]*reason=\"ratelimit_unavailable\"");
 		}
@@ -137,8 +135,8 @@ class RateLimitReplicasIT extends EnclaveIT {
 			.exchange()
 			.expectStatus()
 			.isOk();
-		try (ConfigurableApplicationContext replica = startReplica("--enclave.ratelimit.store=memory")) {
-			WebTestClient client = client(replica);
+		try (ConfigurableApplicationContext replica = ReplicaApps.start("--enclave.ratelimit.store=memory")) {
+			WebTestClient client = ReplicaApps.client(replica);
 			List<Integer> statuses = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
 				statuses.add(client.get()
@@ -160,10 +158,10 @@ class RateLimitReplicasIT extends EnclaveIT {
 	@Test
 	void anUnreachableStoreCanFailOpen() {
 		String admin = identities().admin();
-		try (ConfigurableApplicationContext replica = startReplica(
+		try (ConfigurableApplicationContext replica = ReplicaApps.start(
 				"--enclave.ratelimit.store-url=jdbc:postgresql://127.0.0.1:1/unreachable",
 				"--enclave.ratelimit.store-timeout=1s", "--enclave.ratelimit.failure-mode=open")) {
-			EntityExchangeResult<byte[]> result = client(replica).get()
+			EntityExchangeResult<byte[]> result = ReplicaApps.client(replica).get()
 				.uri("/v1/models")
 				.headers((headers) -> headers.setBearerAuth(admin))
 				.exchange()
@@ -171,36 +169,9 @@ class RateLimitReplicasIT extends EnclaveIT {
 				.returnResult();
 			assertThat(result.getStatus().value()).isEqualTo(200);
 			assertThat(result.getResponseHeaders().getFirst("x-ratelimit-limit-requests")).isNull();
-			String metrics = prometheus(replica);
+			String metrics = ReplicaApps.prometheus(replica);
 			assertThat(metrics).containsPattern("enclave_ratelimit_decisions_total\\{[^}]*limit=\"store\",[^}]*outcome=\"fail_open\"");
 		}
-	}
-
-	private static String prometheus(ConfigurableApplicationContext context) {
-		return new String(client(context).get().uri("/actuator/prometheus").exchange().expectBody().returnResult()
-			.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8);
-	}
-
-	private static WebTestClient client(ConfigurableApplicationContext context) {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"))
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
-	}
-
-	/** Another instance of the application on the same database and data directory (keys). */
-	private static ConfigurableApplicationContext startReplica(String... extra) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--enclave.db.url=" + TestDatabase.server().jdbcUrl(),
-				"--enclave.db.user=" + EmbeddedPostgresServer.USER, "--enclave.data-dir=" + TestDatabase.dataDir(),
-				"--enclave.admin.password=" + Identities.ADMIN_PASSWORD, "--enclave.assistant.max-answer-tokens=16"));
-		for (String tier : new String[] { "key", "user", "tenant" }) {
-			args.add("--enclave.ratelimit." + tier + ".requests-per-minute=10000000");
-			args.add("--enclave.ratelimit." + tier + ".tokens-per-minute=1000000000");
-			args.add("--enclave.ratelimit." + tier + ".tokens-per-day=100000000000");
-			args.add("--enclave.ratelimit." + tier + ".concurrent-requests=100000");
-		}
-		args.addAll(List.of(extra));
-		return new SpringApplicationBuilder(EnclaveApplication.class).run(args.toArray(String[]::new));
 	}
 
 }

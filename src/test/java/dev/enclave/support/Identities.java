@@ -70,13 +70,18 @@ public final class Identities {
 	}
 
 	/** Creates an API key in the caller's tenant; returns the whole response, key included. */
-	@SuppressWarnings("unchecked")
 	public Map<String, Object> createApiKey(String adminToken, String name, String... scopes) {
+		return createApiKey(adminToken, Map.of("name", name, "scopes", List.of(scopes)));
+	}
+
+	/** Creates an API key from a whole request body ({@code name}, {@code scopes}, {@code priority}, ...). */
+	@SuppressWarnings("unchecked")
+	public Map<String, Object> createApiKey(String adminToken, Map<String, Object> body) {
 		return this.http.post()
 			.uri("/api/v1/api-keys")
 			.headers((headers) -> headers.setBearerAuth(adminToken))
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", name, "scopes", List.of(scopes)))
+			.bodyValue(body)
 			.exchange()
 			.expectStatus()
 			.isCreated()

@@ -1,24 +1,25 @@
 package dev.enclave.inference.internal;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.RejectedExecutionException;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
-import dev.enclave.shared.FinishReason;
 import dev.enclave.inference.GeneratedTokens;
 import dev.enclave.inference.InferenceChatOptions;
+import dev.enclave.inference.internal.generation.Decoding;
 import dev.enclave.inference.internal.generation.GenerationRequest;
-import dev.enclave.inference.internal.generation.GenerationResult;
-import dev.enclave.inference.internal.generation.Generator;
+import dev.enclave.inference.internal.scheduler.GenerationTask;
+import dev.enclave.inference.internal.scheduler.ModelReplicas;
+import dev.enclave.inference.internal.scheduler.TaskListener;
+import dev.enclave.shared.FinishReason;
+import dev.enclave.shared.Priority;
+import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.scheduler.Scheduler;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -34,26 +35,26 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 
 /**
- * The local engine behind Spring AI's chat port. Every generation runs on the bounded
- * {@code inference} scheduler, never on an event loop; its tokens stream out as
- * {@link ChatResponse} chunks, and the last chunk carries the finish reason and the usage.
- * Cancelling the stream stops the generation at its next step. Each request has its own KV
- * cache, so no conversation ever sees another's context. A {@link RenderedChatPrompt} of
- * the same model is run as it was rendered, never rendered twice.
+ * The local engine behind Spring AI's chat port. Every generation goes to its model's
+ * batching scheduler (the replica with the least work in hand), never onto an event loop;
+ * its tokens stream out as {@link ChatResponse} chunks, handed off the scheduler's thread,
+ * and the last chunk carries the finish reason and the usage. Cancelling the stream takes
+ * the sequence out of the batch at the next step. A {@link RenderedChatPrompt} of the same
+ * model is run as it was rendered; any other prompt is rendered first. Each request has its
+ * own KV cache, so no conversation ever sees another's context.
  */
-final class DjlChatModel implements ChatModel, StreamingChatModel, AutoCloseable {
-
-	private static final Logger log = LoggerFactory.getLogger(DjlChatModel.class);
-
-	private static final Duration RETRY_OVERLOADED = Duration.ofSeconds(5);
+final class DjlChatModel implements ChatModel, StreamingChatModel {
 
 	private final ModelRegistry registry;
 
-	private final Scheduler scheduler;
+	private final TemplatePromptRenderer renderer;
 
-	DjlChatModel(ModelRegistry registry, int maxConcurrent, int maxQueued) {
+	private final Map<String, ModelReplicas> replicas;
+
+	DjlChatModel(ModelRegistry registry, TemplatePromptRenderer renderer, Map<String, ModelReplicas> replicas) {
 		this.registry = registry;
-		this.scheduler = Schedulers.newBoundedElastic(maxConcurrent, Math.max(1, maxQueued), "inference");
+		this.renderer = renderer;
+		this.replicas = Map.copyOf(replicas);
 	}
 
 	@Override
@@ -74,12 +75,11 @@ final class DjlChatModel implements ChatModel, StreamingChatModel, AutoCloseable
 		return Flux.defer(() -> {
 			ChatOptions options = prompt.getOptions();
 			ServedModel model = this.registry.require((options != null) ? options.getModel() : null);
-			String id = "chatcmpl-" + UUID.randomUUID();
-			return Flux.<ChatResponse>create((sink) -> generate(model, prompt, id, sink)).subscribeOn(this.scheduler);
-		})
-			.onErrorMap(RejectedExecutionException.class,
-					(ex) -> new ApiException(ErrorCode.OVERLOADED, "Too many generations are waiting; try again shortly")
-						.withRetryAfter(RETRY_OVERLOADED));
+			Mono<GenerationRequest> request = (prompt instanceof RenderedChatPrompt rendered
+					&& rendered.model().equals(model.name())) ? Mono.just(rendered.request())
+							: this.renderer.render(prompt).map((rendered) -> ((RenderedChatPrompt) rendered).request());
+			return request.flatMapMany((generation) -> generate(model, generation, options));
+		});
 	}
 
 	@Override
@@ -87,33 +87,46 @@ final class DjlChatModel implements ChatModel, StreamingChatModel, AutoCloseable
 		return InferenceChatOptions.builder().model(this.registry.defaultModel()).build();
 	}
 
-	@Override
-	public void close() {
-		this.scheduler.dispose();
+	private Flux<ChatResponse> generate(ServedModel model, GenerationRequest request, @Nullable ChatOptions options) {
+		ModelReplicas replicas = this.replicas.get(model.name());
+		if (replicas == null) {
+			return Flux.error(new ApiException(ErrorCode.MODEL_UNAVAILABLE, "Model '" + model.name() + "' is not served"));
+		}
+		TenantId tenant = (options instanceof InferenceChatOptions inference) ? inference.getTenant() : null;
+		Priority priority = (options instanceof InferenceChatOptions inference && inference.getPriority() != null)
+				? inference.getPriority() : Priority.INTERACTIVE;
+		String id = "chatcmpl-" + UUID.randomUUID();
+		return Flux.<ChatResponse>create((sink) -> {
+			Decoding decoding = new Decoding(request, model.tokenizer()::decode, model.model().maxContext());
+			GenerationTask task = new GenerationTask(decoding, request.prompt(), tenant, priority,
+					new Chunks(sink, id, model.name()));
+			sink.onCancel(task::cancel);
+			replicas.submit(task);
+		}, FluxSink.OverflowStrategy.BUFFER)
+			// Off the scheduler's thread at once: every other sequence in the batch waits for it.
+			.publishOn(Schedulers.parallel());
 	}
 
-	private void generate(ServedModel model, Prompt prompt, String id, FluxSink<ChatResponse> sink) {
-		try {
-			long started = System.nanoTime();
-			// A prompt rendered for this model runs as rendered; anything else is rendered here.
-			GenerationRequest request = (prompt instanceof RenderedChatPrompt rendered
-					&& rendered.model().equals(model.name())) ? rendered.request() : ChatRequests.of(model, prompt);
-			GenerationResult result = new Generator(model.model(), model.tokenizer()::decode).generateWithProgress(
-					request, (text, generated) -> sink.next(chunk(id, model.name(), text, null, null, generated)),
-					sink::isCancelled);
-			// Counts and timings only: prompts and answers are never logged.
-			log.debug("Generation on {} ended ({}): {} prompt and {} completion tokens in {} ms", model.name(),
-					result.finishReason().value(), result.promptTokens(), result.completionTokens(),
-					(System.nanoTime() - started) / 1_000_000);
-			if (result.finishReason() != FinishReason.CANCELLED) {
-				sink.next(chunk(id, model.name(), "", result.finishReason(),
-						new DefaultUsage(result.promptTokens(), result.completionTokens()), result.completionTokens()));
-				sink.complete();
-			}
+	/** A generation's reports as chunks of the stream. */
+	private record Chunks(FluxSink<ChatResponse> sink, String id, String model) implements TaskListener {
+
+		@Override
+		public void onText(String text, int generatedTokens) {
+			this.sink.next(chunk(this.id, this.model, text, null, null, generatedTokens));
 		}
-		catch (RuntimeException ex) {
-			sink.error(ex);
+
+		@Override
+		public void onFinish(FinishReason reason, int promptTokens, int completionTokens) {
+			this.sink.next(chunk(this.id, this.model, "", reason, new DefaultUsage(promptTokens, completionTokens),
+					completionTokens));
+			this.sink.complete();
 		}
+
+		@Override
+		public void onError(Throwable failure) {
+			this.sink.error(failure);
+		}
+
 	}
 
 	private static ChatResponse chunk(String id, String model, String text, @Nullable FinishReason finish,

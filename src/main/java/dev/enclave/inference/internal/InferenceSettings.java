@@ -1,37 +1,52 @@
 package dev.enclave.inference.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import dev.enclave.inference.internal.engine.DeviceSpec;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The local models and how many generations run at once.
+ * The local models and how their schedulers batch.
  *
  * @param models the checkpoints to serve; none means the generated {@code demo} model
- * @param maxConcurrentGenerations generations computing at the same time (threads of the
- * {@code inference} scheduler)
- * @param maxQueuedGenerations generations waiting for a thread; more are refused with 503
+ * @param maxNumSeqs sequences one replica runs in a batch at once; 0 for the device's
+ * default (16 on the CPU, 256 on a GPU)
+ * @param maxBatchedTokens tokens one step runs (a token per decoding sequence, then prompt
+ * chunks); 0 for the device's default (128 on the CPU, 4096 on a GPU)
+ * @param maxQueue requests waiting per replica; more get 503 at once
+ * @param queueTimeout how long a request may wait to start, per class
+ * @param batchAging how long a batch request waits before it counts as interactive
+ * @param cpuKvCache the KV cache budget of a replica on the CPU
+ * @param gpuMemoryUtilization the share of a GPU's memory Enclave may use, weights
+ * included; the KV cache gets what the weights leave
+ * @param prefixCache memory per replica for prompt prefixes reused within a tenant (taken
+ * from the KV budget); 0 turns reuse off
+ * @param prefixCacheTtl how long an unused prefix block is kept
  */
 @ConfigurationProperties("enclave.inference")
 @Validated
-record InferenceSettings(@DefaultValue({}) @Valid List<Model> models,
-		@DefaultValue("2") @Positive @Max(256) int maxConcurrentGenerations,
-		@DefaultValue("64") @PositiveOrZero int maxQueuedGenerations) {
+record InferenceSettings(@DefaultValue({}) @Valid List<Model> models, @DefaultValue("0") @PositiveOrZero int maxNumSeqs,
+		@DefaultValue("0") @PositiveOrZero int maxBatchedTokens, @DefaultValue("1024") @PositiveOrZero int maxQueue,
+		@DefaultValue @Valid QueueTimeout queueTimeout, @DefaultValue("1s") Duration batchAging,
+		@DefaultValue("1GB") DataSize cpuKvCache,
+		@DefaultValue("0.9") @DecimalMin("0.05") @DecimalMax("1.0") double gpuMemoryUtilization,
+		@DefaultValue("256MB") DataSize prefixCache, @DefaultValue("10m") Duration prefixCacheTtl) {
 
 	InferenceSettings {
 		Set<String> names = new HashSet<>();
@@ -40,6 +55,19 @@ record InferenceSettings(@DefaultValue({}) @Valid List<Model> models,
 				throw new IllegalArgumentException("enclave.inference.models has two models named " + model.name());
 			}
 		}
+		if (maxNumSeqs > 0 && maxBatchedTokens > 0 && maxBatchedTokens < maxNumSeqs) {
+			throw new IllegalArgumentException("enclave.inference.max-batched-tokens (" + maxBatchedTokens
+					+ ") must be at least max-num-seqs (" + maxNumSeqs + "): every running sequence decodes every step");
+		}
+	}
+
+	/**
+	 * How long a request may wait to start before it is refused as overloaded.
+	 *
+	 * @param interactive console turns and interactive API keys
+	 * @param batch API keys marked batch, and requests asking for {@code service_tier: flex}
+	 */
+	record QueueTimeout(@DefaultValue("2s") Duration interactive, @DefaultValue("2s") Duration batch) {
 	}
 
 	/**
@@ -47,7 +75,9 @@ record InferenceSettings(@DefaultValue({}) @Valid List<Model> models,
 	 *
 	 * @param name the id clients ask for
 	 * @param path the Hugging Face checkpoint directory
-	 * @param device {@code auto}, {@code cpu} or {@code gpu:N}
+	 * @param device where its replicas run: {@code auto} (one replica per GPU PyTorch sees,
+	 * else the CPU), {@code cpu}, {@code gpu:N}, or a comma-separated list such as
+	 * {@code gpu:0,gpu:1}, one replica each
 	 * @param dtype compute type: {@code auto} (float32 on CPU, float16 on GPU),
 	 * {@code float32} or {@code float16}
 	 * @param maxContext longest prompt plus answer; 0 for the checkpoint's own limit
@@ -59,7 +89,7 @@ record InferenceSettings(@DefaultValue({}) @Valid List<Model> models,
 			@Nullable @Pattern(regexp = "[0-9a-fA-F]{64}") String sha256sumsDigest) {
 
 		Model {
-			DeviceSpec.parse(device);
+			DeviceSpec.parseAll(device);
 			if (dtype.equals("bfloat16")) {
 				throw new IllegalArgumentException("enclave.inference.models[" + name + "].dtype bfloat16 is not "
 						+ "available: DJL 0.35.1's PyTorch binding cannot create bfloat16 tensors. Use float16 or "

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,9 +22,12 @@ import dev.enclave.inference.internal.checkpoint.Checkpoint;
 import dev.enclave.inference.internal.checkpoint.CheckpointException;
 import dev.enclave.inference.internal.demo.DemoCheckpoint;
 import dev.enclave.inference.internal.engine.DecoderModel;
+import dev.enclave.inference.internal.engine.DeviceMemory;
 import dev.enclave.inference.internal.engine.DeviceSpec;
 import dev.enclave.inference.internal.engine.DeviceUnavailableException;
 import dev.enclave.inference.internal.engine.DjlRuntime;
+import dev.enclave.inference.internal.engine.InsufficientMemoryException;
+import dev.enclave.inference.internal.engine.MemoryPlan;
 import dev.enclave.inference.internal.generation.TextTokenizer;
 import dev.enclave.inference.internal.template.ChatTemplate;
 import dev.enclave.storage.DataDirectory;
@@ -46,19 +50,20 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 
 	private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-	ModelRegistry(InferenceSettings settings, DataDirectory dataDirectory, Clock clock) {
+	ModelRegistry(InferenceSettings settings, DataDirectory dataDirectory, Clock clock, DeviceMemory memory) {
 		List<InferenceSettings.Model> models = settings.models();
 		boolean demo = models.isEmpty();
 		if (demo) {
 			Path directory = DemoCheckpoint.ensure(dataDirectory.directory("models").resolve("demo"));
-			models = List.of(new InferenceSettings.Model("demo", directory, "auto", "auto", 0, null));
+			// One replica on the CPU: the demo model is for trying things, not for filling GPUs.
+			models = List.of(new InferenceSettings.Model("demo", directory, "cpu", "auto", 0, null));
 			log.info("No model is configured: serving the generated demo model from {} ({})", directory,
 					DemoCheckpoint.LABEL);
 		}
 		for (InferenceSettings.Model model : models) {
 			// Outside the try: an unusable device stops the start-up, loudly.
-			Device device = DjlRuntime.resolve(DeviceSpec.parse(model.device()));
-			this.entries.put(model.name(), load(model, device, demo, clock));
+			List<Device> devices = DjlRuntime.resolveAll(DeviceSpec.parseAll(model.device()));
+			this.entries.put(model.name(), load(model, devices, demo, clock, memory));
 		}
 	}
 
@@ -91,6 +96,11 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 		return entry.served();
 	}
 
+	/** The models that are served, in configuration order. */
+	List<ServedModel> served() {
+		return this.entries.values().stream().map(Entry::served).filter(java.util.Objects::nonNull).toList();
+	}
+
 	@Override
 	public void close() {
 		this.entries.values().forEach((entry) -> {
@@ -100,18 +110,25 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 		});
 	}
 
-	private static Entry load(InferenceSettings.Model settings, Device device, boolean demo, Clock clock) {
+	private static Entry load(InferenceSettings.Model settings, List<Device> devices, boolean demo, Clock clock,
+			DeviceMemory memory) {
 		long started = System.nanoTime();
 		Path path = settings.path().toAbsolutePath();
-		DataType type = computeType(settings.dtype(), device);
+		DataType type = computeType(settings.dtype(), devices.get(0));
+		List<DecoderModel> replicas = new ArrayList<>();
 		try (Checkpoint checkpoint = Checkpoint.open(path, settings.sha256sumsDigest())) {
-			DecoderModel model = DecoderModel.load(settings.name(), checkpoint, device, type, settings.maxContext());
+			MemoryPlan plan = MemoryPlan.of(checkpoint, type, settings.maxContext());
+			for (Device device : devices) {
+				// The preflight: refuse with both numbers before loading, not out of memory half-way.
+				plan.check(settings.name(), device, type.name().toLowerCase(Locale.ROOT), memory);
+				replicas.add(DecoderModel.load(settings.name(), checkpoint, device, type, settings.maxContext()));
+			}
+			DecoderModel model = replicas.get(0);
 			TextTokenizer tokenizer;
 			try {
 				tokenizer = TextTokenizer.load(checkpoint.tokenizerFile());
 			}
 			catch (RuntimeException ex) {
-				model.close();
 				throw new CheckpointException("tokenizer.json in " + path + " cannot be loaded: " + ex.getMessage(), ex);
 			}
 			String source = checkpoint.tokenizer().chatTemplate(false);
@@ -123,9 +140,10 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 				tokenizer.tokenId(eos).ifPresent(stops::add);
 			}
 			String description = demo ? DemoCheckpoint.LABEL : String.format("%s checkpoint, %s parameters, on %s as %s",
-					model.spec().architecture(), parameters(model), device, type.name().toLowerCase(Locale.ROOT));
-			ServedModel served = new ServedModel(settings.name(), description, checkpoint.sealed(), model, tokenizer,
-					template, checkpoint.generation(), Set.copyOf(stops));
+					model.spec().architecture(), parameters(model), devices.stream().map(Device::toString)
+						.collect(java.util.stream.Collectors.joining(", ")), type.name().toLowerCase(Locale.ROOT));
+			ServedModel served = new ServedModel(settings.name(), description, checkpoint.sealed(), List.copyOf(replicas),
+					tokenizer, template, checkpoint.generation(), Set.copyOf(stops));
 			log.info("Model {} is served: {}, {} layers, context {}, verified and loaded in {} ms{}", settings.name(),
 					description, model.spec().layers(), model.maxContext(), (System.nanoTime() - started) / 1_000_000,
 					(template != null) ? "" : "; it has no chat template, so it cannot chat");
@@ -134,11 +152,13 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 			}
 			return new Entry(settings.name(), served, null, description, checkpoint.sealed());
 		}
-		catch (CheckpointException ex) {
+		catch (CheckpointException | InsufficientMemoryException ex) {
+			replicas.forEach(DecoderModel::close);
 			log.error("Model {} is not served: {}", settings.name(), ex.getMessage());
 			return failed(settings, path, ex.getMessage());
 		}
 		catch (RuntimeException ex) {
+			replicas.forEach(DecoderModel::close);
 			if (ex instanceof DeviceUnavailableException) {
 				throw ex;
 			}

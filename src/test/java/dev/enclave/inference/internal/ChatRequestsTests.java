@@ -160,7 +160,7 @@ class ChatRequestsTests {
 	private static ServedModel served(String template) {
 		ChatTemplate chat = (template != null)
 				? new ChatTemplate(template, checkpoint.tokenizer().specialTokens(), Clock.systemUTC()) : null;
-		return new ServedModel("tiny", "tiny model", checkpoint.sealed(), model, tokenizer, chat,
+		return new ServedModel("tiny", "tiny model", checkpoint.sealed(), List.of(model), tokenizer, chat,
 				checkpoint.generation(), Set.of(TinyCheckpoints.END));
 	}
 

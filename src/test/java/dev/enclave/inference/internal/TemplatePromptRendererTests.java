@@ -5,14 +5,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.RenderedPrompt;
+import dev.enclave.inference.internal.engine.DeviceMemory;
 import dev.enclave.inference.internal.generation.GenerationRequest;
+import dev.enclave.inference.internal.scheduler.ModelReplicas;
 import dev.enclave.inference.testing.TinyCheckpoints;
 import dev.enclave.storage.DataDirectory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,21 +46,29 @@ class TemplatePromptRendererTests {
 
 	private static TemplatePromptRenderer renderer;
 
+	private static ModelReplicas replicas;
+
 	private static DjlChatModel engine;
 
 	@BeforeAll
 	static void load() {
 		Path checkpoint = TinyCheckpoints.write(directory.resolve("tiny"), TinyCheckpoints.Kind.LLAMA, 2);
-		registry = new ModelRegistry(new InferenceSettings(
-				List.of(new InferenceSettings.Model("tiny", checkpoint, "cpu", "float32", 0, null)), 1, 4),
-				new DataDirectory(directory.resolve("data")), Clock.systemUTC());
+		InferenceSettings settings = InferenceSettingsTests.bind(Map.of("enclave.inference.models[0].name", "tiny",
+				"enclave.inference.models[0].path", checkpoint.toString(), "enclave.inference.models[0].device", "cpu",
+				"enclave.inference.models[0].dtype", "float32"));
+		registry = new ModelRegistry(settings, new DataDirectory(directory.resolve("data")), Clock.systemUTC(),
+				DeviceMemory.SYSTEM);
 		renderer = new TemplatePromptRenderer(registry, 1, 4);
-		engine = new DjlChatModel(registry, 1, 4);
+		ServedModel tiny = registry.require("tiny");
+		replicas = ModelReplicas.start("tiny", tiny.replicas(),
+				List.of(SchedulerSizing.limits(settings, tiny.model(), DeviceMemory.SYSTEM)), 0, Duration.ofMinutes(1),
+				new SimpleMeterRegistry());
+		engine = new DjlChatModel(registry, renderer, Map.of("tiny", replicas));
 	}
 
 	@AfterAll
 	static void close() {
-		engine.close();
+		replicas.close();
 		renderer.close();
 		registry.close();
 	}

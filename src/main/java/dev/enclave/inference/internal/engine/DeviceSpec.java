@@ -1,12 +1,15 @@
 package dev.enclave.inference.internal.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a model should run, as configured: {@code auto} (the first GPU when PyTorch sees
- * one, else the CPU), {@code cpu}, or {@code gpu:N}.
+ * Where a model should run, as configured: {@code auto} (every GPU PyTorch sees, one replica
+ * each, else the CPU), {@code cpu}, or {@code gpu:N}; a comma-separated list names one
+ * replica per entry.
  *
  * @param kind the choice
  * @param gpu the GPU index for {@link Kind#GPU}, else -1
@@ -36,6 +39,18 @@ public record DeviceSpec(Kind kind, int gpu) {
 			return new DeviceSpec(Kind.GPU, Integer.parseInt(matcher.group(1)));
 		}
 		throw new IllegalArgumentException("device must be auto, cpu or gpu:N, not '" + value + "'");
+	}
+
+	/** Parses a comma-separated list of devices, one replica each. */
+	public static List<DeviceSpec> parseAll(String value) {
+		List<DeviceSpec> specs = new ArrayList<>();
+		for (String part : value.split(",")) {
+			specs.add(parse(part));
+		}
+		if (specs.size() > 1 && specs.stream().anyMatch((spec) -> spec.kind() == Kind.AUTO)) {
+			throw new IllegalArgumentException("device auto already means every GPU; it cannot be listed with others");
+		}
+		return List.copyOf(specs);
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package dev.enclave.inference.internal.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -66,6 +68,25 @@ public final class DjlRuntime {
 				yield Device.gpu(spec.gpu());
 			}
 		};
+	}
+
+	/**
+	 * The devices of a model's replicas: {@code auto} is every GPU PyTorch sees, or the CPU
+	 * when it sees none; anything else as {@link #resolve}.
+	 */
+	public static List<Device> resolveAll(List<DeviceSpec> specs) {
+		if (specs.size() == 1 && specs.get(0).kind() == DeviceSpec.Kind.AUTO) {
+			int gpus = engine().getGpuCount();
+			if (gpus == 0) {
+				return List.of(Device.cpu());
+			}
+			List<Device> all = new ArrayList<>();
+			for (int gpu = 0; gpu < gpus; gpu++) {
+				all.add(Device.gpu(gpu));
+			}
+			return List.copyOf(all);
+		}
+		return specs.stream().map(DjlRuntime::resolve).toList();
 	}
 
 	/**

@@ -7,8 +7,8 @@ import dev.enclave.shared.FinishReason;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One answer being generated, one step at a time, whoever drives the steps (the
- * single-stream {@link Generator} or the batching scheduler): which tokens the model must
+ * One answer being generated, one step at a time, whoever drives the steps (the batching
+ * scheduler, or the single-stream loop tests use as their reference): which tokens the model must
  * take next, and what each step's logits become (a sampled token, text released through the
  * streaming detokenizer and the stop strings, and whether the answer is over). The state
  * survives losing the model's KV cache: a preempted answer is recomputed from its prompt and

@@ -72,7 +72,7 @@ public interface LanguageModel {
 		}
 
 		/**
-		 * A copy of this sequence's KV cache for tokens {@code [from, to)}, kept outside it,
+X
 		 * so another sequence of the same tenant that starts with the same tokens can take it
 		 * instead of computing it.
 		 * @throws UnsupportedOperationException from a model without a cache

@@ -128,7 +128,9 @@ final class SchedulerMetrics {
 	}
 
 	private <T> void gauge(InferenceMeters meter, T state, ToDoubleFunction<T> value) {
+		// Held strongly: Micrometer keeps gauge state weakly, and the replicas' list is nobody else's.
 		Gauge.builder(meter.meterName(), state, value)
+			.strongReference(true)
 			.description(meter.description())
 			.tag(InferenceMeters.MODEL_TAG, this.model)
 			.register(this.registry);

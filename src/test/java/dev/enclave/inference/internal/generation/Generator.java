@@ -7,7 +7,7 @@ import java.util.function.Function;
 import dev.enclave.shared.FinishReason;
 
 /**
- * The single-stream generation loop: prefill the prompt, then sample, detokenise and feed
+ * The single-stream generation loop, the reference the scheduler's tests compare with: prefill the prompt, then sample, detokenise and feed
  * back one token per step until a stop token, a stop string, {@code max_tokens}, the context
  * limit or a cancellation ({@link Decoding} decides each step). It blocks the calling thread
  * for the whole answer. Cancellation is checked before every step, so a cancelled request
