@@ -76,6 +76,9 @@ public final class BatchScheduler implements AutoCloseable {
 	/** Requests not yet running: in the inbox or the waiting queue. */
 	private final AtomicInteger queued = new AtomicInteger();
 
+	/** Requests accepted and not yet over, running or waiting: what the router balances. */
+	private final AtomicInteger inHand = new AtomicInteger();
+
 	private final WaitingQueue waiting;
 
 	/** In admission order, oldest first. */
@@ -155,6 +158,7 @@ public final class BatchScheduler implements AutoCloseable {
 			return;
 		}
 		task.ownedBy(this);
+		this.inHand.incrementAndGet();
 		this.inbox.add(task);
 		wake();
 	}
@@ -177,7 +181,7 @@ public final class BatchScheduler implements AutoCloseable {
 
 	/** Work in hand, for routing between replicas: running plus waiting. */
 	public int outstanding() {
-		return this.runningCount + this.queued.get();
+		return this.inHand.get();
 	}
 
 	/** Tokens of KV cache the running sequences hold. */
@@ -221,6 +225,7 @@ public final class BatchScheduler implements AutoCloseable {
 		dropCancelled();
 		for (GenerationTask expired : this.waiting.expire(now)) {
 			this.queued.decrementAndGet();
+			this.inHand.decrementAndGet();
 			Duration retry = retryAfter();
 			notify(expired, () -> expired.listener()
 				.onError(new ApiException(ErrorCode.OVERLOADED, "The model is busy: the request could not start within "
@@ -403,6 +408,7 @@ public final class BatchScheduler implements AutoCloseable {
 		log.error("A step of {} sequences on {} failed: {}", members.size(), this.name, failure.getClass().getName());
 		for (GenerationTask task : members) {
 			this.running.remove(task);
+			this.inHand.decrementAndGet();
 			task.sequence.close();
 			task.sequence = null;
 			notify(task, () -> task.listener().onError(failure));
@@ -429,6 +435,7 @@ public final class BatchScheduler implements AutoCloseable {
 		}
 		if (step.finish() != null) {
 			this.running.remove(task);
+			this.inHand.decrementAndGet();
 			task.sequence.close();
 			task.sequence = null;
 			this.completions[this.completionCount++ % this.completions.length] = now;
@@ -455,11 +462,14 @@ public final class BatchScheduler implements AutoCloseable {
 			GenerationTask task = this.running.get(i);
 			if (task.cancelled()) {
 				this.running.remove(i);
+				this.inHand.decrementAndGet();
 				task.sequence.close();
 				task.sequence = null;
 			}
 		}
-		this.queued.addAndGet(-this.waiting.removeCancelled().size());
+		int left = this.waiting.removeCancelled().size();
+		this.queued.addAndGet(-left);
+		this.inHand.addAndGet(-left);
 	}
 
 	private long kvHeld() {
@@ -543,6 +553,7 @@ public final class BatchScheduler implements AutoCloseable {
 			for (GenerationTask task = this.inbox.poll(); task != null; task = this.inbox.poll()) {
 				left.add(task);
 			}
+			this.inHand.set(0);
 			for (GenerationTask task : left) {
 				if (task.sequence != null) {
 					task.sequence.close();

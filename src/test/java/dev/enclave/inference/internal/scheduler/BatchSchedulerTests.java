@@ -134,6 +134,7 @@ class BatchSchedulerTests {
 		}
 		assertThat(engine.steps.stream().mapToInt(List::size).max().getAsInt()).as("largest batch").isEqualTo(4);
 		assertThat(scheduler.running()).isZero();
+		assertThat(scheduler.outstanding()).isZero();
 		assertThat(scheduler.kvTokensUsed()).isZero();
 	}
 
@@ -243,6 +244,7 @@ class BatchSchedulerTests {
 		assertThat(leaving.sequence).isNull();
 		assertThat(left.pieces).hasSize(pieces);
 		assertThat(left.done()).as("nobody is told: the client has gone").isFalse();
+		assertThat(scheduler.outstanding()).isEqualTo(1);
 	}
 
 	@Test
@@ -266,6 +268,7 @@ class BatchSchedulerTests {
 		assertOverloaded(second);
 		assertThat(running.done()).isFalse();
 		assertThat(scheduler.waiting()).isZero();
+		assertThat(scheduler.outstanding()).as("only the running one is in hand").isEqualTo(1);
 	}
 
 	private static void assertOverloaded(Recorder recorder) {
