@@ -1,5 +1,6 @@
 package dev.enclave.inference.internal.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -211,6 +212,8 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 	/**
 	 * The forward pass over the chunks' rows, concatenated: every chunk is checked and its
 	 * cache reserved before anything runs, so a step that is refused changes nothing.
+	 * Internally the rows are reordered so that decoding sequences whose attention runs
+	 * batched sit together (see {@link #layout}); the logits come back in the chunks' order.
 	 * @param allPositions one chunk only: the logits of each of its positions
 	 */
 	private float[][] run(List<Chunk> chunks, boolean allPositions) {
@@ -218,14 +221,11 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		if (batch == 0) {
 			return new float[0][];
 		}
-		KvSequence[] sequences = new KvSequence[batch];
-		int[] starts = new int[batch];
-		int[] offsets = new int[batch + 1];
 		for (int i = 0; i < batch; i++) {
 			Chunk chunk = chunks.get(i);
 			KvSequence sequence = (KvSequence) chunk.sequence();
 			for (int j = 0; j < i; j++) {
-				if (sequences[j] == sequence) {
+				if (chunks.get(j).sequence() == sequence) {
 					throw new IllegalArgumentException("a sequence appears twice in one step");
 				}
 			}
@@ -234,17 +234,24 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 				throw new IllegalArgumentException("cannot append " + count + " tokens to a sequence of "
 						+ sequence.length + " (limit " + sequence.limit + ")");
 			}
-			sequences[i] = sequence;
-			starts[i] = sequence.length;
-			offsets[i + 1] = offsets[i] + count;
 		}
-		for (int i = 0; i < batch; i++) {
-			sequences[i].reserve(starts[i] + chunks.get(i).tokens().length);
+		for (Chunk chunk : chunks) {
+			KvSequence sequence = (KvSequence) chunk.sequence();
+			sequence.reserve(sequence.length + chunk.tokens().length);
 		}
-		int rows = offsets[batch];
-		long[] ids = new long[rows];
+		Layout layout = layout(chunks);
+		KvSequence[] sequences = new KvSequence[batch];
+		int[] starts = new int[batch];
+		int[] offsets = new int[batch + 1];
 		for (int i = 0; i < batch; i++) {
-			int[] tokens = chunks.get(i).tokens();
+			Chunk chunk = chunks.get(layout.order[i]);
+			sequences[i] = (KvSequence) chunk.sequence();
+			starts[i] = sequences[i].length;
+			offsets[i + 1] = offsets[i] + chunk.tokens().length;
+		}
+		long[] ids = new long[offsets[batch]];
+		for (int i = 0; i < batch; i++) {
+			int[] tokens = chunks.get(layout.order[i]).tokens();
 			for (int t = 0; t < tokens.length; t++) {
 				ids[offsets[i] + t] = tokens[t];
 			}
@@ -264,18 +271,111 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 				masks[i] = (count > 1) ? causalMask(step, starts[i], count) : null;
 			}
 			NDArray rotation = (batch == 1) ? rotations[0] : NDArrays.concat(new NDList(rotations), 0);
+			NDArray[] groupMasks = new NDArray[layout.groups.size()];
+			for (int g = 0; g < groupMasks.length; g++) {
+				groupMasks[g] = layout.groups.get(g).mask(step, starts).toType(this.type, false);
+			}
+			Step plan = new Step(sequences, starts, offsets, masks, layout.groups, groupMasks, step);
 			for (int layer = 0; layer < this.spec.layers(); layer++) {
-				x = layer(layer, x, rotation, masks, sequences, starts, offsets, step);
+				x = layer(layer, x, rotation, plan);
 			}
 			for (int i = 0; i < batch; i++) {
 				sequences[i].length = starts[i] + offsets[i + 1] - offsets[i];
 			}
-			return logits(x, chunks, offsets, allPositions, step);
+			float[][] internal = logits(x, chunks, layout.order, offsets, allPositions, step);
+			if (allPositions) {
+				return internal;
+			}
+			float[][] result = new float[batch][];
+			for (int i = 0; i < batch; i++) {
+				result[layout.order[i]] = internal[i];
+			}
+			return result;
 		}
 	}
 
+	/**
+	 * Decoding sequences (one row each) can attend together, one product for many of them,
+	 * instead of a dozen small operations each: their cached keys and values are gathered
+	 * into one padded batch with a mask. The gather copies each one's cache, a cost that
+	 * grows with its length, while the per-sequence operations cost a fixed overhead each;
+	 * so sequences batch while their copy stays under {@link #BATCHED_COPY_LIMIT} per layer
+	 * (about what the operations they save cost), grouped by cache capacity so every one's
+	 * cache is long enough to slice to the group's length. The rest, prompts and long
+	 * contexts, attend one by one.
+	 */
+	private Layout layout(List<Chunk> chunks) {
+		long bytesPerTokenLayer = kvBytesPerToken() / this.spec.layers();
+		long limit = this.manager.getDevice().isGpu() ? BATCHED_COPY_LIMIT_GPU : BATCHED_COPY_LIMIT;
+		java.util.Map<Integer, List<Integer>> buckets = new java.util.TreeMap<>();
+		List<Integer> alone = new ArrayList<>();
+		for (int i = 0; i < chunks.size(); i++) {
+			KvSequence sequence = (KvSequence) chunks.get(i).sequence();
+			boolean batchable = chunks.get(i).tokens().length == 1
+					&& (long) sequence.capacity * bytesPerTokenLayer <= limit;
+			if (batchable) {
+				buckets.computeIfAbsent(sequence.capacity, (any) -> new ArrayList<>()).add(i);
+			}
+			else {
+				alone.add(i);
+			}
+		}
+		int[] order = new int[chunks.size()];
+		int at = 0;
+		List<Group> groups = new ArrayList<>();
+		for (List<Integer> members : buckets.values()) {
+			if (members.size() < 2) {
+				alone.addAll(members);
+				continue;
+			}
+			int from = at;
+			for (int member : members) {
+				order[at++] = member;
+			}
+			groups.add(new Group(from, at, ((KvSequence) chunks.get(members.get(0)).sequence()).capacity));
+		}
+		alone.sort(null);
+		for (int member : alone) {
+			order[at++] = member;
+		}
+		return new Layout(order, groups);
+	}
+
+	/** Copy per sequence per layer up to which decoding sequences attend batched (CPU, GPU). */
+	static final long BATCHED_COPY_LIMIT = 1L << 20;
+
+	static final long BATCHED_COPY_LIMIT_GPU = 32L << 20;
+
+	/** The rows' internal order (internal index to chunk index) and the batched groups in it. */
+	private record Layout(int[] order, List<Group> groups) {
+	}
+
+	/**
+	 * Decoding sequences at internal indices {@code from} to {@code to} (exclusive) that
+	 * attend together over their caches' {@code length} positions, the capacity they share.
+	 */
+	private record Group(int from, int to, int length) {
+
+		/** Each member sees its own positions only: those up to and including its new token. */
+		NDArray mask(NDManager step, int[] starts) {
+			float[] mask = new float[(this.to - this.from) * this.length];
+			for (int m = 0; m < this.to - this.from; m++) {
+				Arrays.fill(mask, m * this.length + starts[this.from + m] + 1, (m + 1) * this.length,
+						Float.NEGATIVE_INFINITY);
+			}
+			return step.create(mask, new Shape(this.to - this.from, 1, 1, this.length));
+		}
+
+	}
+
+	/** One step's sequences in internal order, with what every layer needs of them. */
+	private record Step(KvSequence[] sequences, int[] starts, int[] offsets, NDArray[] masks, List<Group> groups,
+			NDArray[] groupMasks, NDManager manager) {
+	}
+
 	/** The output head, only over the rows whose scores are wanted. */
-	private float[][] logits(NDArray x, List<Chunk> chunks, int[] offsets, boolean allPositions, NDManager step) {
+	private float[][] logits(NDArray x, List<Chunk> chunks, int[] order, int[] offsets, boolean allPositions,
+			NDManager step) {
 		int batch = chunks.size();
 		float[][] result = new float[batch][];
 		int vocab = this.spec.vocabSize();
@@ -291,7 +391,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		long[] wanted = new long[batch];
 		int count = 0;
 		for (int i = 0; i < batch; i++) {
-			if (chunks.get(i).logits()) {
+			if (chunks.get(order[i]).logits()) {
 				wanted[count++] = offsets[i + 1] - 1;
 			}
 		}
@@ -302,7 +402,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		float[] flat = head(last);
 		int row = 0;
 		for (int i = 0; i < batch; i++) {
-			if (chunks.get(i).logits()) {
+			if (chunks.get(order[i]).logits()) {
 				result[i] = Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
 				row++;
 			}
@@ -315,12 +415,13 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		return linear(normed, this.weights.lmHead(), null).toType(DataType.FLOAT32, false).toFloatArray();
 	}
 
-	private NDArray layer(int index, NDArray x, NDArray rotation, NDArray[] masks, KvSequence[] sequences, int[] starts,
-			int[] offsets, NDManager step) {
+	private NDArray layer(int index, NDArray x, NDArray rotation, Step plan) {
 		LayerWeights weights = this.weights.layers().get(index);
 		int heads = this.spec.heads();
 		int kvHeads = this.spec.kvHeads();
 		int headDim = this.spec.headDim();
+		KvSequence[] sequences = plan.sequences();
+		int[] offsets = plan.offsets();
 		int rows = offsets[sequences.length];
 
 		NDArray qkv = linear(rmsNorm(x, weights.inputNorm()), weights.qkv(), weights.qkvBias())
@@ -331,16 +432,28 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		NDArray value = qkv.get(this.values);
 		NDArray context;
 		if (sequences.length == 1) {
-			context = sequences[0].attend(index, query, key, value, masks[0], starts[0], rows, step);
+			context = sequences[0].attend(index, query, key, value, plan.masks()[0], plan.starts()[0], rows,
+					plan.manager());
 		}
 		else {
-			NDArray[] contexts = new NDArray[sequences.length];
-			for (int i = 0; i < sequences.length; i++) {
-				NDIndex mine = new NDIndex().addSliceDim(offsets[i], offsets[i + 1]);
-				contexts[i] = sequences[i].attend(index, query.get(mine), key.get(mine), value.get(mine), masks[i],
-						starts[i], offsets[i + 1] - offsets[i], step);
+			// One split per tensor gives every sequence its rows, and every batched group its block.
+			long[] cuts = Arrays.stream(offsets, 1, sequences.length).asLongStream().toArray();
+			NDList keys = key.split(cuts, 0);
+			NDList values = value.split(cuts, 0);
+			List<NDArray> contexts = new ArrayList<>();
+			int grouped = 0;
+			for (int g = 0; g < plan.groups().size(); g++) {
+				Group group = plan.groups().get(g);
+				NDArray block = query.get(new NDIndex().addSliceDim(offsets[group.from()], offsets[group.to()]));
+				contexts.add(attendTogether(index, group, block, keys, values, plan, g));
+				grouped = group.to();
 			}
-			context = NDArrays.concat(new NDList(contexts), 0);
+			NDList queries = (grouped < sequences.length) ? query.split(cuts, 0) : null;
+			for (int i = grouped; i < sequences.length; i++) {
+				contexts.add(sequences[i].attend(index, queries.get(i), keys.get(i), values.get(i), plan.masks()[i],
+						plan.starts()[i], offsets[i + 1] - offsets[i], plan.manager()));
+			}
+			context = (contexts.size() == 1) ? contexts.get(0) : NDArrays.concat(new NDList(contexts), 0);
 		}
 		NDArray attended = x.add(wide(linear(context, weights.output(), weights.outputBias())));
 
@@ -350,6 +463,43 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		NDArray up = gateUp.get(new NDIndex().addAllDim().addSliceDim(width, 2 * width));
 		NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
 		return attended.add(wide(linear(narrow(activated), weights.down(), null)));
+	}
+
+	/**
+	 * Attention of a group of decoding sequences at once: each writes its new key and value
+	 * into its own cache, the caches are gathered into one padded batch, and one product
+	 * per side with a mask does the rest.
+	 * @param block the group's queries, {@code [members, heads, dim]}
+	 * @return the group's attention output, {@code [members, heads * dim]}
+	 */
+	private NDArray attendTogether(int layer, Group group, NDArray block, NDList keys, NDList values, Step plan,
+			int index) {
+		int kvHeads = this.spec.kvHeads();
+		int headDim = this.spec.headDim();
+		int members = group.to() - group.from();
+		NDList cachedKeys = new NDList(members);
+		NDList cachedValues = new NDList(members);
+		for (int i = group.from(); i < group.to(); i++) {
+			KvSequence sequence = plan.sequences()[i];
+			int position = plan.starts()[i];
+			sequence.keys[layer].set(KvSequence.keyWindow(position, position + 1), keys.get(i).reshape(kvHeads, headDim, 1));
+			sequence.values[layer].set(KvSequence.valueWindow(position, position + 1),
+					values.get(i).reshape(kvHeads, 1, headDim));
+			// Members share a capacity, so their whole caches stack without slicing each.
+			cachedKeys.add(sequence.keys[layer]);
+			cachedValues.add(sequence.values[layer]);
+		}
+		// Whole caches, unsliced: contiguous operands keep the products on the fast batched
+		// path, and the mask covers the positions past each member's length.
+		// A stack belongs to its first input's manager, a cache's: it must go with the step.
+		NDArray stackedKeys = NDArrays.stack(cachedKeys, 0);
+		stackedKeys.attach(plan.manager());
+		NDArray stackedValues = NDArrays.stack(cachedValues, 0);
+		stackedValues.attach(plan.manager());
+		NDArray scores = block.reshape(members, kvHeads, this.spec.groupSize(), headDim)
+			.matMul(stackedKeys)
+			.add(plan.groupMasks()[index]);
+		return softmax(scores).matMul(stackedValues).reshape(members, (long) this.spec.heads() * headDim);
 	}
 
 	private final class KvSequence implements Sequence {
@@ -404,10 +554,9 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			int layers = DecoderModel.this.spec.layers();
 			NDArray[] keys = new NDArray[layers];
 			NDArray[] values = new NDArray[layers];
-			NDIndex window = new NDIndex().addAllDim().addSliceDim(from, to);
 			for (int layer = 0; layer < layers; layer++) {
-				keys[layer] = this.keys[layer].get(copy, window).duplicate();
-				values[layer] = this.values[layer].get(copy, window).duplicate();
+				keys[layer] = this.keys[layer].get(copy, keyWindow(from, to)).duplicate();
+				values[layer] = this.values[layer].get(copy, valueWindow(from, to)).duplicate();
 			}
 			return new CopiedKv(copy, keys, values, to - from, (to - from) * kvBytesPerToken());
 		}
@@ -422,15 +571,24 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 				throw new IllegalArgumentException("the blocks hold " + tokens + " tokens; the sequence " + this.limit);
 			}
 			reserve(tokens);
-			int at = 0;
-			for (KvBlock block : blocks) {
-				CopiedKv copied = (CopiedKv) block;
-				NDIndex window = new NDIndex().addAllDim().addSliceDim(at, at + copied.tokens());
+			// Joined first, so the copy is a few operations per layer however many blocks.
+			try (NDManager joining = DecoderModel.this.manager.newSubManager()) {
 				for (int layer = 0; layer < this.keys.length; layer++) {
-					this.keys[layer].set(window, copied.keys[layer]);
-					this.values[layer].set(window, copied.values[layer]);
+					NDList keys = new NDList();
+					NDList values = new NDList();
+					for (KvBlock block : blocks) {
+						keys.add(((CopiedKv) block).keys[layer]);
+						values.add(((CopiedKv) block).values[layer]);
+					}
+					NDArray joinedKeys = (keys.size() == 1) ? keys.get(0) : NDArrays.concat(keys, 2);
+					NDArray joinedValues = (values.size() == 1) ? values.get(0) : NDArrays.concat(values, 1);
+					if (keys.size() > 1) {
+						joinedKeys.attach(joining);
+						joinedValues.attach(joining);
+					}
+					this.keys[layer].set(keyWindow(0, tokens), joinedKeys);
+					this.values[layer].set(valueWindow(0, tokens), joinedValues);
 				}
-				at += copied.tokens();
 			}
 			this.length = tokens;
 		}
@@ -442,7 +600,10 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 
 		/**
 		 * Writes this sequence's new keys and values into its cache and attends its queries
-		 * to everything cached so far.
+		 * to everything cached so far: the path of prompt chunks, and of sequences too long
+		 * to batch. Keys are cached transposed, {@code [kvHeads, dim, tokens]}, and values as
+		 * {@code [kvHeads, tokens, dim]}, so the two products need no transpose; a single row
+		 * is rearranged by reshapes alone.
 		 * @param query {@code [count, heads, dim]}, pre-scaled by {@code 1/sqrt(dim)} at load
 		 * @param key {@code [count, kvHeads, dim]}, rotated
 		 * @param value {@code [count, kvHeads, dim]}
@@ -456,24 +617,25 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			int headDim = spec.headDim();
 			int group = spec.groupSize();
 			int total = start + count;
-			NDIndex fresh = new NDIndex().addAllDim().addSliceDim(start, total);
-			NDIndex filled = new NDIndex().addAllDim().addSliceDim(0, total);
-			this.keys[layer].set(fresh, key.transpose(1, 0, 2));
-			this.values[layer].set(fresh, value.transpose(1, 0, 2));
-			NDArray keys = this.keys[layer].get(step, filled);
-			NDArray values = this.values[layer].get(step, filled);
+			boolean single = count == 1;
+			this.keys[layer].set(keyWindow(start, total),
+					single ? key.reshape(kvHeads, headDim, 1) : key.transpose(1, 2, 0));
+			this.values[layer].set(valueWindow(start, total),
+					single ? value.reshape(kvHeads, 1, headDim) : value.transpose(1, 0, 2));
+			NDArray keys = this.keys[layer].get(step, keyWindow(0, total));
+			NDArray values = this.values[layer].get(step, valueWindow(0, total));
 			// [tokens, heads, dim] -> [kvHeads, group * tokens, dim]: the queries of one group
 			// attend to that group's keys in one batched product.
-			NDArray grouped = query.transpose(1, 0, 2).reshape(kvHeads, (long) group * count, headDim);
-			NDArray scores = grouped.matMul(keys.transpose(0, 2, 1));
+			NDArray grouped = single ? query.reshape(kvHeads, group, headDim)
+					: query.transpose(1, 0, 2).reshape(kvHeads, (long) group * count, headDim);
+			NDArray scores = grouped.matMul(keys);
 			if (mask != null) {
 				scores = scores.reshape(kvHeads, group, count, total).add(mask).reshape(kvHeads, (long) group * count,
 						total);
 			}
-			return softmax(scores).matMul(values)
-				.reshape(heads, count, headDim)
-				.transpose(1, 0, 2)
-				.reshape(count, (long) heads * headDim);
+			NDArray context = softmax(scores).matMul(values);
+			return single ? context.reshape(1, (long) heads * headDim)
+					: context.reshape(heads, count, headDim).transpose(1, 0, 2).reshape(count, (long) heads * headDim);
 		}
 
 		/** Grows the cache geometrically, so appending is amortised constant time. */
@@ -483,13 +645,23 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			}
 			int grown = grownTo(needed);
 			DecoderSpec spec = DecoderModel.this.spec;
-			Shape shape = new Shape(spec.kvHeads(), grown, spec.headDim());
-			NDIndex old = new NDIndex().addAllDim().addSliceDim(0, this.length);
+			Shape keyShape = new Shape(spec.kvHeads(), spec.headDim(), grown);
+			Shape valueShape = new Shape(spec.kvHeads(), grown, spec.headDim());
 			for (int layer = 0; layer < spec.layers(); layer++) {
-				this.keys[layer] = grow(this.keys[layer], shape, old);
-				this.values[layer] = grow(this.values[layer], shape, old);
+				this.keys[layer] = grow(this.keys[layer], keyShape, keyWindow(0, this.length));
+				this.values[layer] = grow(this.values[layer], valueShape, valueWindow(0, this.length));
 			}
 			this.capacity = grown;
+		}
+
+		/** Tokens {@code from} up to {@code to} of a key cache, {@code [kvHeads, dim, tokens]}. */
+		private static NDIndex keyWindow(int from, int to) {
+			return new NDIndex().addAllDim().addAllDim().addSliceDim(from, to);
+		}
+
+		/** Tokens {@code from} up to {@code to} of a value cache, {@code [kvHeads, tokens, dim]}. */
+		private static NDIndex valueWindow(int from, int to) {
+			return new NDIndex().addAllDim().addSliceDim(from, to);
 		}
 
 		private int grownTo(int needed) {
@@ -511,7 +683,10 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 
 	}
 
-	/** KV copied out of a sequence, per layer {@code [kvHeads, tokens, dim]}, in a manager of its own. */
+	/**
+	 * KV copied out of a sequence, per layer keys {@code [kvHeads, dim, tokens]} and values
+	 * {@code [kvHeads, tokens, dim]}, in a manager of its own.
+	 */
 	private record CopiedKv(NDManager memory, NDArray[] keys, NDArray[] values, int tokens, long bytes)
 			implements KvBlock {
 
@@ -551,6 +726,9 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 	}
 
 	private NDArray softmax(NDArray scores) {
+		if (this.type == DataType.FLOAT32) {
+			return scores.softmax(-1);
+		}
 		return scores.toType(DataType.FLOAT32, false).softmax(-1).toType(this.type, false);
 	}
 
