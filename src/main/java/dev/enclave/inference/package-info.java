@@ -3,10 +3,14 @@
  * Spring AI's {@code ChatModel} and {@code StreamingChatModel}, so callers never know which
  * engine answers. It owns the verified loading of Hugging Face checkpoints (SHA-256
  * manifest, own memory-mapped safetensors reader), the LLaMA, Qwen2 and GLM-4 decoders on
- * DJL/PyTorch, generation (KV cache, sampling, stop conditions, streaming detokenisation),
- * chat templates and the {@code PromptRenderer} that renders and counts each prompt once,
- * before any budget is reserved, the generated {@code demo} checkpoint, model readiness and
- * {@code GET /v1/models}. It never stores, logs or caches prompts and answers, never
+ * DJL/PyTorch, the continuous-batching scheduler of each replica (a tenant-fair priority
+ * queue with deadlines, KV memory admission, preemption, out-of-memory recovery, prefix
+ * reuse within a tenant), generation (KV cache, sampling, stop conditions, streaming
+ * detokenisation), chat templates and the {@code PromptRenderer} that renders and counts
+ * each prompt once, before any budget is reserved, the generated {@code demo} checkpoint,
+ * model readiness and {@code GET /v1/models}. It never stores or logs prompts and answers;
+ * all it keeps of a prompt past its request is the in-memory KV of its first blocks, for the
+ * same tenant only, bounded, expiring, and dropped when the tenant's data is erased. It never
  * downloads anything at run time, and never serves a model whose files failed verification.
  */
 @ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared", "privacy" })

@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.enclave.inference.internal.checkpoint.Checkpoint;
 import dev.enclave.inference.internal.generation.LanguageModel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decoder forward pass on DJL NDArrays, shared by every architecture: embedding, then
@@ -169,7 +170,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 	}
 
 	@Override
-	public Sequence newSequence(int capacity) {
+	public synchronized Sequence newSequence(int capacity) {
 		if (capacity < 1 || capacity > this.maxContext) {
 			throw new IllegalArgumentException("capacity " + capacity + " is outside 1.." + this.maxContext);
 		}
@@ -216,7 +217,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 	 * batched sit together (see {@link #layout}); the logits come back in the chunks' order.
 	 * @param allPositions one chunk only: the logits of each of its positions
 	 */
-	private float[][] run(List<Chunk> chunks, boolean allPositions) {
+	private synchronized float[][] run(List<Chunk> chunks, boolean allPositions) {
 		int batch = chunks.size();
 		if (batch == 0) {
 			return new float[0][];
@@ -239,6 +240,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			KvSequence sequence = (KvSequence) chunk.sequence();
 			sequence.reserve(sequence.length + chunk.tokens().length);
 		}
+		// Slabs hold their members from here to the end of the step: nothing joins or leaves.
 		Layout layout = layout(chunks);
 		KvSequence[] sequences = new KvSequence[batch];
 		int[] starts = new int[batch];
@@ -263,19 +265,21 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 				.embedding(tokenIds, this.weights.embedding(), SparseFormat.DENSE)
 				.singletonOrThrow()
 				.toType(DataType.FLOAT32, false);
-			NDArray[] rotations = new NDArray[batch];
+			int[] positions = new int[ids.length];
 			NDArray[] masks = new NDArray[batch];
 			for (int i = 0; i < batch; i++) {
 				int count = offsets[i + 1] - offsets[i];
-				rotations[i] = this.rotary.rotations(step, starts[i], count);
+				for (int t = 0; t < count; t++) {
+					positions[offsets[i] + t] = starts[i] + t;
+				}
 				masks[i] = (count > 1) ? causalMask(step, starts[i], count) : null;
 			}
-			NDArray rotation = (batch == 1) ? rotations[0] : NDArrays.concat(new NDList(rotations), 0);
-			NDArray[] groupMasks = new NDArray[layout.groups.size()];
-			for (int g = 0; g < groupMasks.length; g++) {
-				groupMasks[g] = layout.groups.get(g).mask(step, starts).toType(this.type, false);
+			NDArray rotation = this.rotary.rotations(step, positions);
+			List<GroupState> groups = new ArrayList<>();
+			for (Group group : layout.groups) {
+				groups.add(group.start(sequences, starts, step, this.type));
 			}
-			Step plan = new Step(sequences, starts, offsets, masks, layout.groups, groupMasks, step);
+			Step plan = new Step(sequences, starts, offsets, masks, groups, step);
 			for (int layer = 0; layer < this.spec.layers(); layer++) {
 				x = layer(layer, x, rotation, plan);
 			}
@@ -295,26 +299,19 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 	}
 
 	/**
-	 * Decoding sequences (one row each) can attend together, one product for many of them,
-	 * instead of a dozen small operations each: their cached keys and values are gathered
-	 * into one padded batch with a mask. The gather copies each one's cache, a cost that
-	 * grows with its length, while the per-sequence operations cost a fixed overhead each;
-	 * so sequences batch while their copy stays under {@link #BATCHED_COPY_LIMIT} per layer
-	 * (about what the operations they save cost), grouped by cache capacity so every one's
-	 * cache is long enough to slice to the group's length. The rest, prompts and long
-	 * contexts, attend one by one.
+	 * Decoding sequences (one row each) of the same {@link Slab} attend together: their
+	 * caches already sit side by side in the slab's tensors, so one product per side over
+	 * the slab, with a mask, serves them all, where attending one by one costs a dozen small
+	 * operations per sequence per layer. Prompt chunks, and a slab's lone decoding sequence,
+	 * attend one by one.
 	 */
 	private Layout layout(List<Chunk> chunks) {
-		long bytesPerTokenLayer = kvBytesPerToken() / this.spec.layers();
-		long limit = this.manager.getDevice().isGpu() ? BATCHED_COPY_LIMIT_GPU : BATCHED_COPY_LIMIT;
-		java.util.Map<Integer, List<Integer>> buckets = new java.util.TreeMap<>();
+		java.util.Map<Slab, List<Integer>> bySlab = new java.util.LinkedHashMap<>();
 		List<Integer> alone = new ArrayList<>();
 		for (int i = 0; i < chunks.size(); i++) {
 			KvSequence sequence = (KvSequence) chunks.get(i).sequence();
-			boolean batchable = chunks.get(i).tokens().length == 1
-					&& (long) sequence.capacity * bytesPerTokenLayer <= limit;
-			if (batchable) {
-				buckets.computeIfAbsent(sequence.capacity, (any) -> new ArrayList<>()).add(i);
+			if (chunks.get(i).tokens().length == 1) {
+				bySlab.computeIfAbsent(sequence.slab, (any) -> new ArrayList<>()).add(i);
 			}
 			else {
 				alone.add(i);
@@ -323,7 +320,8 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		int[] order = new int[chunks.size()];
 		int at = 0;
 		List<Group> groups = new ArrayList<>();
-		for (List<Integer> members : buckets.values()) {
+		for (java.util.Map.Entry<Slab, List<Integer>> entry : bySlab.entrySet()) {
+			List<Integer> members = entry.getValue();
 			if (members.size() < 2) {
 				alone.addAll(members);
 				continue;
@@ -332,7 +330,7 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			for (int member : members) {
 				order[at++] = member;
 			}
-			groups.add(new Group(from, at, ((KvSequence) chunks.get(members.get(0)).sequence()).capacity));
+			groups.add(new Group(from, at, entry.getKey()));
 		}
 		alone.sort(null);
 		for (int member : alone) {
@@ -341,36 +339,51 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 		return new Layout(order, groups);
 	}
 
-	/** Copy per sequence per layer up to which decoding sequences attend batched (CPU, GPU). */
-	static final long BATCHED_COPY_LIMIT = 1L << 20;
-
-	static final long BATCHED_COPY_LIMIT_GPU = 32L << 20;
-
 	/** The rows' internal order (internal index to chunk index) and the batched groups in it. */
 	private record Layout(int[] order, List<Group> groups) {
 	}
 
-	/**
-	 * Decoding sequences at internal indices {@code from} to {@code to} (exclusive) that
-	 * attend together over their caches' {@code length} positions, the capacity they share.
-	 */
-	private record Group(int from, int to, int length) {
+	/** Decoding sequences at internal indices {@code from} to {@code to} (exclusive), all of one slab. */
+	private record Group(int from, int to, Slab slab) {
 
-		/** Each member sees its own positions only: those up to and including its new token. */
-		NDArray mask(NDManager step, int[] starts) {
-			float[] mask = new float[(this.to - this.from) * this.length];
-			for (int m = 0; m < this.to - this.from; m++) {
-				Arrays.fill(mask, m * this.length + starts[this.from + m] + 1, (m + 1) * this.length,
-						Float.NEGATIVE_INFINITY);
+		/**
+		 * What every layer needs of the group: which slot each member has and which
+		 * position it writes, which member (or none) each slot of the slab is, and a mask
+		 * that lets each member see its own positions up to its new token. Slots of the slab
+		 * that are not decoding this step see their first position only; their output is
+		 * dropped.
+		 */
+		GroupState start(KvSequence[] sequences, int[] starts, NDManager step, DataType type) {
+			int members = this.to - this.from;
+			int used = this.slab.used;
+			int width = this.slab.capacity;
+			long[] slots = new long[members];
+			long[] positions = new long[members];
+			long[] memberOfSlot = new long[used];
+			float[] mask = new float[used * width];
+			for (int slot = 0; slot < used; slot++) {
+				Arrays.fill(mask, slot * width + 1, (slot + 1) * width, Float.NEGATIVE_INFINITY);
 			}
-			return step.create(mask, new Shape(this.to - this.from, 1, 1, this.length));
+			for (int m = 0; m < members; m++) {
+				KvSequence sequence = sequences[this.from + m];
+				slots[m] = sequence.slot;
+				positions[m] = starts[this.from + m];
+				memberOfSlot[sequence.slot] = m;
+				Arrays.fill(mask, sequence.slot * width, (int) (sequence.slot * width + positions[m] + 1), 0f);
+			}
+			return new GroupState(this, step.create(slots), step.create(positions), step.create(memberOfSlot),
+					step.create(mask, new Shape(used, 1, 1, width)).toType(type, false));
 		}
 
 	}
 
+	/** A group's index arrays and mask for one step. */
+	private record GroupState(Group group, NDArray slots, NDArray positions, NDArray memberOfSlot, NDArray mask) {
+	}
+
 	/** One step's sequences in internal order, with what every layer needs of them. */
-	private record Step(KvSequence[] sequences, int[] starts, int[] offsets, NDArray[] masks, List<Group> groups,
-			NDArray[] groupMasks, NDManager manager) {
+	private record Step(KvSequence[] sequences, int[] starts, int[] offsets, NDArray[] masks, List<GroupState> groups,
+			NDManager manager) {
 	}
 
 	/** The output head, only over the rows whose scores are wanted. */
@@ -436,19 +449,19 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 					plan.manager());
 		}
 		else {
-			// One split per tensor gives every sequence its rows, and every batched group its block.
+			// One split per tensor gives every sequence attending alone its rows.
 			long[] cuts = Arrays.stream(offsets, 1, sequences.length).asLongStream().toArray();
-			NDList keys = key.split(cuts, 0);
-			NDList values = value.split(cuts, 0);
 			List<NDArray> contexts = new ArrayList<>();
 			int grouped = 0;
-			for (int g = 0; g < plan.groups().size(); g++) {
-				Group group = plan.groups().get(g);
-				NDArray block = query.get(new NDIndex().addSliceDim(offsets[group.from()], offsets[group.to()]));
-				contexts.add(attendTogether(index, group, block, keys, values, plan, g));
-				grouped = group.to();
+			for (GroupState group : plan.groups()) {
+				NDIndex rowsOf = new NDIndex().addSliceDim(offsets[group.group().from()], offsets[group.group().to()]);
+				contexts.add(attendTogether(index, group, query.get(rowsOf), key.get(rowsOf), value.get(rowsOf),
+						plan.manager()));
+				grouped = group.group().to();
 			}
 			NDList queries = (grouped < sequences.length) ? query.split(cuts, 0) : null;
+			NDList keys = (grouped < sequences.length) ? key.split(cuts, 0) : null;
+			NDList values = (grouped < sequences.length) ? value.split(cuts, 0) : null;
 			for (int i = grouped; i < sequences.length; i++) {
 				contexts.add(sequences[i].attend(index, queries.get(i), keys.get(i), values.get(i), plan.masks()[i],
 						plan.starts()[i], offsets[i + 1] - offsets[i], plan.manager()));
@@ -466,62 +479,131 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 	}
 
 	/**
-	 * Attention of a group of decoding sequences at once: each writes its new key and value
-	 * into its own cache, the caches are gathered into one padded batch, and one product
-	 * per side with a mask does the rest.
-	 * @param block the group's queries, {@code [members, heads, dim]}
+	 * Attention of a group of decoding sequences at once, in their slab: the members' new
+	 * keys and values go into this layer's slice of the slab with one indexed put each, then
+	 * one product per side over every slot of the slab, with a mask. No member pays
+	 * operations of its own, and nothing is copied.
+	 * @param queries the group's queries, {@code [members, heads, dim]}
+	 * @param keys the group's new keys, {@code [members, kvHeads, dim]}
+	 * @param values the group's new values, {@code [members, kvHeads, dim]}
 	 * @return the group's attention output, {@code [members, heads * dim]}
 	 */
-	private NDArray attendTogether(int layer, Group group, NDArray block, NDList keys, NDList values, Step plan,
-			int index) {
+	private NDArray attendTogether(int layer, GroupState group, NDArray queries, NDArray keys, NDArray values,
+			NDManager step) {
+		Slab slab = group.group().slab();
 		int kvHeads = this.spec.kvHeads();
 		int headDim = this.spec.headDim();
-		int members = group.to() - group.from();
-		NDList cachedKeys = new NDList(members);
-		NDList cachedValues = new NDList(members);
-		for (int i = group.from(); i < group.to(); i++) {
-			KvSequence sequence = plan.sequences()[i];
-			int position = plan.starts()[i];
-			sequence.keys[layer].set(KvSequence.keyWindow(position, position + 1), keys.get(i).reshape(kvHeads, headDim, 1));
-			sequence.values[layer].set(KvSequence.valueWindow(position, position + 1),
-					values.get(i).reshape(kvHeads, 1, headDim));
-			// Members share a capacity, so their whole caches stack without slicing each.
-			cachedKeys.add(sequence.keys[layer]);
-			cachedValues.add(sequence.values[layer]);
-		}
-		// Whole caches, unsliced: contiguous operands keep the products on the fast batched
-		// path, and the mask covers the positions past each member's length.
-		// A stack belongs to its first input's manager, a cache's: it must go with the step.
-		NDArray stackedKeys = NDArrays.stack(cachedKeys, 0);
-		stackedKeys.attach(plan.manager());
-		NDArray stackedValues = NDArrays.stack(cachedValues, 0);
-		stackedValues.attach(plan.manager());
-		NDArray scores = block.reshape(members, kvHeads, this.spec.groupSize(), headDim)
-			.matMul(stackedKeys)
-			.add(plan.groupMasks()[index]);
-		return softmax(scores).matMul(stackedValues).reshape(members, (long) this.spec.heads() * headDim);
+		int used = slab.used;
+		slab.keys.set(new NDIndex("{}, {}, :, :, {}", layer, group.slots(), group.positions()), keys);
+		slab.values.set(new NDIndex("{}, {}, :, {}, :", layer, group.slots(), group.positions()), values);
+		NDIndex inUse = new NDIndex().addIndices(layer).addSliceDim(0, used);
+		NDArray bySlot = queries.get(new NDIndex("{}", group.memberOfSlot()))
+			.reshape(used, kvHeads, this.spec.groupSize(), headDim);
+		NDArray scores = bySlot.matMul(slab.keys.get(step, inUse)).add(group.mask());
+		NDArray context = softmax(scores).matMul(slab.values.get(step, inUse))
+			.reshape(used, (long) this.spec.heads() * headDim);
+		return context.get(new NDIndex("{}", group.slots()));
 	}
 
+	/**
+	 * Sequences' KV caches of one capacity, side by side: keys {@code [layers, slots,
+	 * kvHeads, dim, capacity]} (transposed, so the scores are one product) and values
+	 * {@code [layers, slots, kvHeads, capacity, dim]}, layer-major, so each layer's slice
+	 * over the slots in use is one contiguous operand of a batched product. Slots in use are
+	 * {@code 0} to {@code used}: a sequence that leaves gives its slot to the last one. The
+	 * slab doubles its slots when full and frees its memory when empty.
+	 */
+	private final class Slab {
+
+		private final int capacity;
+
+		private NDManager memory;
+
+		private NDArray keys;
+
+		private NDArray values;
+
+		private KvSequence[] occupants = new KvSequence[0];
+
+		private int used;
+
+		Slab(int capacity) {
+			this.capacity = capacity;
+		}
+
+		int acquire(KvSequence sequence) {
+			if (this.used == this.occupants.length) {
+				grow(Math.max(4, this.occupants.length * 2));
+			}
+			this.occupants[this.used] = sequence;
+			return this.used++;
+		}
+
+		void release(int slot) {
+			int last = this.used - 1;
+			if (slot != last) {
+				NDIndex from = new NDIndex().addAllDim().addIndices(last);
+				NDIndex to = new NDIndex().addAllDim().addIndices(slot);
+				try (NDArray movedKeys = this.keys.get(from); NDArray movedValues = this.values.get(from)) {
+					this.keys.set(to, movedKeys);
+					this.values.set(to, movedValues);
+				}
+				this.occupants[slot] = this.occupants[last];
+				this.occupants[slot].slot = slot;
+			}
+			this.occupants[last] = null;
+			this.used--;
+			if (this.used == 0) {
+				this.memory.close();
+				this.memory = null;
+				this.keys = null;
+				this.values = null;
+				this.occupants = new KvSequence[0];
+			}
+		}
+
+		private void grow(int slots) {
+			DecoderSpec spec = DecoderModel.this.spec;
+			NDManager next = DecoderModel.this.manager.newSubManager();
+			NDArray keys = next.zeros(new Shape(spec.layers(), slots, spec.kvHeads(), spec.headDim(), this.capacity),
+					DecoderModel.this.type);
+			NDArray values = next.zeros(new Shape(spec.layers(), slots, spec.kvHeads(), this.capacity, spec.headDim()),
+					DecoderModel.this.type);
+			if (this.used > 0) {
+				NDIndex kept = new NDIndex().addAllDim().addSliceDim(0, this.used);
+				keys.set(kept, this.keys.get(next, kept));
+				values.set(kept, this.values.get(next, kept));
+			}
+			if (this.memory != null) {
+				this.memory.close();
+			}
+			this.memory = next;
+			this.keys = keys;
+			this.values = values;
+			this.occupants = Arrays.copyOf(this.occupants, slots);
+		}
+
+	}
+
+	/** The slabs, by capacity: powers of two from {@value #INITIAL_CACHE} tokens. */
+	private final java.util.Map<Integer, Slab> slabs = new java.util.HashMap<>();
+
+	/**
+	 * One sequence's KV cache: a slot of the slab of its capacity. Growing past it moves the
+	 * sequence to the next slab, once per doubling.
+	 */
 	private final class KvSequence implements Sequence {
 
 		private final int limit;
 
-		private final NDManager memory;
+		private @Nullable Slab slab;
 
-		private final NDArray[] keys;
-
-		private final NDArray[] values;
-
-		private int capacity;
+		private int slot = -1;
 
 		private int length;
 
 		KvSequence(int limit) {
 			this.limit = limit;
-			this.memory = DecoderModel.this.manager.newSubManager();
-			this.keys = new NDArray[DecoderModel.this.spec.layers()];
-			this.values = new NDArray[DecoderModel.this.spec.layers()];
-			this.capacity = 0;
 		}
 
 		@Override
@@ -536,74 +618,75 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 
 		@Override
 		public int allocated() {
-			return this.capacity;
+			return (this.slab != null) ? this.slab.capacity : 0;
 		}
 
 		@Override
 		public int allocatedAfter(int needed) {
-			return (needed <= this.capacity) ? this.capacity : grownTo(needed);
+			return (needed <= allocated()) ? allocated() : capacityFor(needed);
 		}
 
 		@Override
 		public KvBlock copyKv(int from, int to) {
-			if (from < 0 || to > this.length || from >= to) {
-				throw new IllegalArgumentException("tokens " + from + ".." + to + " are not in a sequence of "
-						+ this.length);
+			synchronized (DecoderModel.this) {
+				if (from < 0 || to > this.length || from >= to) {
+					throw new IllegalArgumentException("tokens " + from + ".." + to + " are not in a sequence of "
+							+ this.length);
+				}
+				NDManager copy = DecoderModel.this.manager.newSubManager();
+				NDArray keys = this.slab.keys.get(copy, keyWindow(from, to)).duplicate();
+				NDArray values = this.slab.values.get(copy, valueWindow(from, to)).duplicate();
+				return new CopiedKv(copy, keys, values, to - from, (to - from) * kvBytesPerToken());
 			}
-			NDManager copy = DecoderModel.this.manager.newSubManager();
-			int layers = DecoderModel.this.spec.layers();
-			NDArray[] keys = new NDArray[layers];
-			NDArray[] values = new NDArray[layers];
-			for (int layer = 0; layer < layers; layer++) {
-				keys[layer] = this.keys[layer].get(copy, keyWindow(from, to)).duplicate();
-				values[layer] = this.values[layer].get(copy, valueWindow(from, to)).duplicate();
-			}
-			return new CopiedKv(copy, keys, values, to - from, (to - from) * kvBytesPerToken());
 		}
 
 		@Override
 		public void appendKv(List<KvBlock> blocks) {
-			if (this.length != 0) {
-				throw new IllegalStateException("KV blocks start an empty sequence only");
-			}
-			int tokens = blocks.stream().mapToInt(KvBlock::tokens).sum();
-			if (tokens >= this.limit) {
-				throw new IllegalArgumentException("the blocks hold " + tokens + " tokens; the sequence " + this.limit);
-			}
-			reserve(tokens);
-			// Joined first, so the copy is a few operations per layer however many blocks.
-			try (NDManager joining = DecoderModel.this.manager.newSubManager()) {
-				for (int layer = 0; layer < this.keys.length; layer++) {
+			synchronized (DecoderModel.this) {
+				if (this.length != 0) {
+					throw new IllegalStateException("KV blocks start an empty sequence only");
+				}
+				int tokens = blocks.stream().mapToInt(KvBlock::tokens).sum();
+				if (tokens >= this.limit) {
+					throw new IllegalArgumentException("the blocks hold " + tokens + " tokens; the sequence " + this.limit);
+				}
+				reserve(tokens);
+				// Joined first, so the copy is a few operations however many blocks.
+				try (NDManager joining = DecoderModel.this.manager.newSubManager()) {
 					NDList keys = new NDList();
 					NDList values = new NDList();
 					for (KvBlock block : blocks) {
-						keys.add(((CopiedKv) block).keys[layer]);
-						values.add(((CopiedKv) block).values[layer]);
+						keys.add(((CopiedKv) block).keys);
+						values.add(((CopiedKv) block).values);
 					}
-					NDArray joinedKeys = (keys.size() == 1) ? keys.get(0) : NDArrays.concat(keys, 2);
-					NDArray joinedValues = (values.size() == 1) ? values.get(0) : NDArrays.concat(values, 1);
+					NDArray joinedKeys = (keys.size() == 1) ? keys.get(0) : NDArrays.concat(keys, 3);
+					NDArray joinedValues = (values.size() == 1) ? values.get(0) : NDArrays.concat(values, 2);
 					if (keys.size() > 1) {
 						joinedKeys.attach(joining);
 						joinedValues.attach(joining);
 					}
-					this.keys[layer].set(keyWindow(0, tokens), joinedKeys);
-					this.values[layer].set(valueWindow(0, tokens), joinedValues);
+					this.slab.keys.set(keyWindow(0, tokens), joinedKeys);
+					this.slab.values.set(valueWindow(0, tokens), joinedValues);
 				}
+				this.length = tokens;
 			}
-			this.length = tokens;
 		}
 
 		@Override
 		public void close() {
-			this.memory.close();
+			synchronized (DecoderModel.this) {
+				if (this.slab != null) {
+					this.slab.release(this.slot);
+					this.slab = null;
+					this.slot = -1;
+				}
+			}
 		}
 
 		/**
 		 * Writes this sequence's new keys and values into its cache and attends its queries
-		 * to everything cached so far: the path of prompt chunks, and of sequences too long
-		 * to batch. Keys are cached transposed, {@code [kvHeads, dim, tokens]}, and values as
-		 * {@code [kvHeads, tokens, dim]}, so the two products need no transpose; a single row
-		 * is rearranged by reshapes alone.
+		 * to everything cached so far: the path of prompt chunks, and of a slab's lone
+		 * decoding sequence; a single row is rearranged by reshapes alone.
 		 * @param query {@code [count, heads, dim]}, pre-scaled by {@code 1/sqrt(dim)} at load
 		 * @param key {@code [count, kvHeads, dim]}, rotated
 		 * @param value {@code [count, kvHeads, dim]}
@@ -618,12 +701,12 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 			int group = spec.groupSize();
 			int total = start + count;
 			boolean single = count == 1;
-			this.keys[layer].set(keyWindow(start, total),
+			this.slab.keys.set(keyWindow(layer, start, total),
 					single ? key.reshape(kvHeads, headDim, 1) : key.transpose(1, 2, 0));
-			this.values[layer].set(valueWindow(start, total),
+			this.slab.values.set(valueWindow(layer, start, total),
 					single ? value.reshape(kvHeads, 1, headDim) : value.transpose(1, 0, 2));
-			NDArray keys = this.keys[layer].get(step, keyWindow(0, total));
-			NDArray values = this.values[layer].get(step, valueWindow(0, total));
+			NDArray keys = this.slab.keys.get(step, keyWindow(layer, 0, total));
+			NDArray values = this.slab.values.get(step, valueWindow(layer, 0, total));
 			// [tokens, heads, dim] -> [kvHeads, group * tokens, dim]: the queries of one group
 			// attend to that group's keys in one batched product.
 			NDArray grouped = single ? query.reshape(kvHeads, group, headDim)
@@ -638,57 +721,68 @@ public final class DecoderModel implements LanguageModel, AutoCloseable {
 					: context.reshape(heads, count, headDim).transpose(1, 0, 2).reshape(count, (long) heads * headDim);
 		}
 
-		/** Grows the cache geometrically, so appending is amortised constant time. */
+		/** Moves the sequence to a slab that holds {@code needed} tokens, if its own does not. */
 		void reserve(int needed) {
-			if (needed <= this.capacity) {
+			if (needed <= allocated()) {
 				return;
 			}
-			int grown = grownTo(needed);
-			DecoderSpec spec = DecoderModel.this.spec;
-			Shape keyShape = new Shape(spec.kvHeads(), spec.headDim(), grown);
-			Shape valueShape = new Shape(spec.kvHeads(), grown, spec.headDim());
-			for (int layer = 0; layer < spec.layers(); layer++) {
-				this.keys[layer] = grow(this.keys[layer], keyShape, keyWindow(0, this.length));
-				this.values[layer] = grow(this.values[layer], valueShape, valueWindow(0, this.length));
-			}
-			this.capacity = grown;
-		}
-
-		/** Tokens {@code from} up to {@code to} of a key cache, {@code [kvHeads, dim, tokens]}. */
-		private static NDIndex keyWindow(int from, int to) {
-			return new NDIndex().addAllDim().addAllDim().addSliceDim(from, to);
-		}
-
-		/** Tokens {@code from} up to {@code to} of a value cache, {@code [kvHeads, tokens, dim]}. */
-		private static NDIndex valueWindow(int from, int to) {
-			return new NDIndex().addAllDim().addSliceDim(from, to);
-		}
-
-		private int grownTo(int needed) {
-			return Math.min(this.limit, Math.max(needed, Math.max(INITIAL_CACHE, this.capacity * 2)));
-		}
-
-		private NDArray grow(NDArray previous, Shape shape, NDIndex old) {
-			NDArray next = this.memory.zeros(shape, DecoderModel.this.type);
-			if (previous != null) {
+			int capacity = capacityFor(needed);
+			Slab next = DecoderModel.this.slabs.computeIfAbsent(capacity, Slab::new);
+			int slot = next.acquire(this);
+			if (this.slab != null) {
 				if (this.length > 0) {
-					try (NDArray kept = previous.get(old)) {
-						next.set(old, kept);
+					NDIndex oldKeys = new NDIndex().addAllDim().addIndices(this.slot).addAllDim().addAllDim()
+						.addSliceDim(0, this.length);
+					NDIndex oldValues = new NDIndex().addAllDim().addIndices(this.slot).addAllDim()
+						.addSliceDim(0, this.length);
+					NDIndex newKeys = new NDIndex().addAllDim().addIndices(slot).addAllDim().addAllDim()
+						.addSliceDim(0, this.length);
+					NDIndex newValues = new NDIndex().addAllDim().addIndices(slot).addAllDim().addSliceDim(0, this.length);
+					try (NDArray keys = this.slab.keys.get(oldKeys); NDArray values = this.slab.values.get(oldValues)) {
+						next.keys.set(newKeys, keys);
+						next.values.set(newValues, values);
 					}
 				}
-				previous.close();
+				this.slab.release(this.slot);
 			}
-			return next;
+			this.slab = next;
+			this.slot = slot;
+		}
+
+		/** Tokens {@code from} up to {@code to} of every layer's keys: {@code [layers, kvHeads, dim, tokens]}. */
+		private NDIndex keyWindow(int from, int to) {
+			return new NDIndex().addAllDim().addIndices(this.slot).addAllDim().addAllDim().addSliceDim(from, to);
+		}
+
+		/** Tokens {@code from} up to {@code to} of every layer's values: {@code [layers, kvHeads, tokens, dim]}. */
+		private NDIndex valueWindow(int from, int to) {
+			return new NDIndex().addAllDim().addIndices(this.slot).addAllDim().addSliceDim(from, to);
+		}
+
+		/** The same, of one layer. */
+		private NDIndex keyWindow(int layer, int from, int to) {
+			return new NDIndex().addIndices(layer).addIndices(this.slot).addAllDim().addAllDim().addSliceDim(from, to);
+		}
+
+		private NDIndex valueWindow(int layer, int from, int to) {
+			return new NDIndex().addIndices(layer).addIndices(this.slot).addAllDim().addSliceDim(from, to);
+		}
+
+		/** Powers of two from {@value #INITIAL_CACHE}, so sequences of like length share slabs. */
+		private int capacityFor(int needed) {
+			if (needed > this.limit) {
+				throw new IllegalArgumentException("needs " + needed + " tokens; the sequence holds " + this.limit);
+			}
+			return Math.max(INITIAL_CACHE, Integer.highestOneBit(Math.max(1, needed - 1)) << 1);
 		}
 
 	}
 
 	/**
-	 * KV copied out of a sequence, per layer keys {@code [kvHeads, dim, tokens]} and values
-	 * {@code [kvHeads, tokens, dim]}, in a manager of its own.
+	 * KV copied out of a sequence, keys {@code [layers, kvHeads, dim, tokens]} and values
+	 * {@code [layers, kvHeads, tokens, dim]}, in a manager of its own.
 	 */
-	private record CopiedKv(NDManager memory, NDArray[] keys, NDArray[] values, int tokens, long bytes)
-			implements KvBlock {
+	private record CopiedKv(NDManager memory, NDArray keys, NDArray values, int tokens, long bytes) implements KvBlock {
 
 		@Override
 		public void close() {

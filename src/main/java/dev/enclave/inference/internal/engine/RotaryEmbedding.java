@@ -68,13 +68,14 @@ final class RotaryEmbedding {
 	}
 
 	/**
-	 * The rotation matrices of {@code count} positions from {@code start}, shape
-	 * {@code [count, headDim, headDim]}; built once per step and shared by every layer.
+	 * The rotation matrices of the given positions, one per row of a step, shape
+	 * {@code [rows, headDim, headDim]}: a gather, whatever the number of sequences.
 	 */
-	NDArray rotations(NDManager step, int start, int count) {
-		NDIndex window = new NDIndex().addSliceDim(start, start + count);
-		NDArray cos = this.cos.get(step, window);
-		NDArray sin = this.sin.get(step, window);
+	NDArray rotations(NDManager step, int[] positions) {
+		NDArray index = step.create(java.util.Arrays.stream(positions).asLongStream().toArray());
+		// With the step's manager, or the gathered rows would outlive it in the model's.
+		NDArray cos = this.cos.get(step, new NDIndex("{}", index));
+		NDArray sin = this.sin.get(step, new NDIndex("{}", index));
 		return cos.mul(this.identity).add(sin.mul(this.swap));
 	}
 

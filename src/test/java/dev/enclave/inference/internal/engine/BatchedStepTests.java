@@ -37,9 +37,10 @@ class BatchedStepTests {
 	void everyStepOfEverySequenceMatchesTheReference(Kind kind) {
 		Path checkpoint = TinyCheckpoints.write(this.directory.resolve(kind.name()), kind, 31);
 		ReferenceModel reference = ReferenceModel.load(checkpoint);
-		// Four sequences of different lengths that join the batch at different steps; prompts
+		// Four sequences of different lengths that join the batch at different steps (one grows
+		// past its first cache, into another slab, while batched); prompts
 		// of up to 30 tokens are prefilled five tokens a step, then one token a step follows.
-		int[][] tokens = { randomTokens(12, 1), randomTokens(40, 2), randomTokens(25, 3), randomTokens(60, 4) };
+		int[][] tokens = { randomTokens(12, 1), randomTokens(40, 2), randomTokens(25, 3), randomTokens(90, 4) };
 		int[] prompts = { 3, 30, 9, 17 };
 		int[] joins = { 0, 1, 4, 9 };
 		float[][][] expected = new float[tokens.length][][];
