@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOKENS=${TOKENS:-64}
+ROUNDS=${ROUNDS:-2}
 LEVELS=${LEVELS:-"1 4 16 32"}
 JDK_JLAMA=${JDK_JLAMA:-/usr/lib/jvm/temurin-25-jdk-amd64}
 OUT=bench/target
@@ -32,9 +33,13 @@ enclave() {
 	java -Xmx4g -Dai.djl.offline=true -cp "$OUT/enclave-classes:$ENCLAVE_CP" "$@" 2>/dev/null | grep '^RESULT' || true
 }
 jlama() {
-	"$JDK_JLAMA/bin/java" -Xmx4g --add-modules jdk.incubator.vector --enable-preview \
-		--enable-native-access=ALL-UNNAMED -cp "$OUT/jlama-classes:$(cat "$OUT/jlama.cp")" \
-		bench.JlamaConcurrentBench "$@" 2>/dev/null | grep '^RESULT' || true
+	# Jlama 0.8.4 shares one model between concurrent generations; where that crashes, say so.
+	local result
+	result=$("$JDK_JLAMA/bin/java" -Xmx4g --add-modules jdk.incubator.vector --enable-preview \
+		--enable-native-access=ALL-UNNAMED -XX:ErrorFile="$OUT/jlama-crash-%p.log" \
+		-cp "$OUT/jlama-classes:$(cat "$OUT/jlama.cp")" bench.JlamaConcurrentBench "$@" 2>/dev/null \
+		| grep '^RESULT' || true)
+	echo "${result:-RESULT concurrency engine=jlama-0.8.4 streams=$2 failed=crashed}"
 }
 
 if [ ! -f "$CHECKPOINT/SHA256SUMS" ]; then
@@ -46,11 +51,13 @@ fi
 {
 	echo "RESULT machine cpu=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\" cores=$(nproc)" \
 		"load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
-	for streams in $LEVELS; do
-		echo "== $streams streams" >&2
-		jlama "$CHECKPOINT" "$streams" "$TOKENS" F32
-		enclave bench.EnclaveBatchBench concurrency "$CHECKPOINT" FLOAT32 "$streams" "$TOKENS"
-		enclave bench.EnclaveBatchBench concurrency "$CHECKPOINT" FLOAT16 "$streams" "$TOKENS"
+	for round in $(seq "$ROUNDS"); do
+		for streams in $LEVELS; do
+			echo "== round $round: $streams streams" >&2
+			jlama "$CHECKPOINT" "$streams" "$TOKENS" F32
+			enclave bench.EnclaveBatchBench concurrency "$CHECKPOINT" FLOAT32 "$streams" "$TOKENS"
+			enclave bench.EnclaveBatchBench concurrency "$CHECKPOINT" FLOAT16 "$streams" "$TOKENS"
+		done
 	done
 	echo "== prefix reuse" >&2
 	enclave bench.EnclaveBatchBench prefix "$CHECKPOINT" FLOAT32 1000 10
