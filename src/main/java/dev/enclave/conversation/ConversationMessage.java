@@ -1,8 +1,10 @@
 package dev.enclave.conversation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.enclave.shared.FinishReason;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -24,9 +26,18 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param latencyMs from the turn's start to its last token (answers only)
  * @param ttftMs from the turn's start to its first token (answers only)
  * @param createdAt when it was stored
+ * @param toolCalls the tools an assistant message called; empty for others
+ * @param toolCallId the call a tool message answers
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ConversationMessage(UUID id, int seq, MessageRole role, String content, MessageStatus status,
 		@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable String model,
-		@Nullable FinishReason finishReason, @Nullable Long latencyMs, @Nullable Long ttftMs, Instant createdAt) {
+		@Nullable FinishReason finishReason, @Nullable Long latencyMs, @Nullable Long ttftMs, Instant createdAt,
+		@JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String toolCallId) {
+
+	public ConversationMessage {
+		toolCalls = List.copyOf(toolCalls);
+	}
+
 }

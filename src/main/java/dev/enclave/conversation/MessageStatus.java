@@ -26,7 +26,7 @@ public enum MessageStatus {
 	/** The status of an answer that ended for {@code reason}. */
 	public static MessageStatus of(FinishReason reason) {
 		return switch (reason) {
-			case STOP, LENGTH -> COMPLETE;
+			case STOP, LENGTH, TOOL_CALLS, CONTENT_FILTER -> COMPLETE;
 			case CANCELLED -> PARTIAL;
 			case ERROR -> FAILED;
 		};

@@ -39,6 +39,9 @@ public enum ErrorCode {
 
 	MODEL_UNAVAILABLE("model_unavailable", "server_error", HttpStatus.SERVICE_UNAVAILABLE),
 
+	/** A model server behind Enclave failed or answered with something that is not OpenAI's protocol. */
+	UPSTREAM_ERROR("upstream_error", "server_error", HttpStatus.BAD_GATEWAY),
+
 	UPSTREAM_TIMEOUT("upstream_timeout", "timeout_error", HttpStatus.GATEWAY_TIMEOUT);
 
 	private final String code;

@@ -315,6 +315,51 @@ class ChatCompletionsIT extends EnclaveIT {
 	}
 
 	@Test
+	void aStoredToolConversationKeepsItsCallsSealedAndItsCallIds() {
+		Map<String, Object> reader = identities().createApiKey(this.admin, Identities.uniqueSubject("tool-keeper"),
+				"chat", "conversations:read");
+		String key = (String) reader.get("key");
+		String secretCity = "Atlantis-" + UUID.randomUUID();
+		// A tool without a description is OpenAI's to allow, and so ours.
+		Map<String, Object> weather = Map.of("type", "function", "function",
+				Map.of("name", "get_weather", "parameters", Map.of("type", "object")));
+		List<Object> messages = List.of(Map.of("role", "user", "content", "Weather?"),
+				Map.of("role", "assistant", "tool_calls", List.of(Map.of("id", "call_7", "type", "function", "function",
+						Map.of("name", "get_weather", "arguments", "{\"city\":\"" + secretCity + "\"}")))),
+				Map.of("role", "tool", "tool_call_id", "call_7", "content", "sunny"));
+		EntityExchangeResult<byte[]> result = this.chat.post(key,
+				Map.of("messages", messages, "tools", List.of(weather), "max_tokens", 4, "store", true));
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		UUID conversation = UUID.fromString(result.getResponseHeaders().getFirst("x-enclave-conversation-id"));
+		List<Map<String, Object>> rows = this.db
+			.sql("SELECT role, tool_calls, tool_call_id FROM messages WHERE conversation_id = :id ORDER BY seq")
+			.bind("id", conversation)
+			.fetch()
+			.all()
+			.collectList()
+			.block();
+		assertThat(new String(bytes(rows.get(1).get("tool_calls")), StandardCharsets.ISO_8859_1)).as("sealed")
+			.doesNotContain(secretCity)
+			.doesNotContain("get_weather");
+		assertThat(rows.get(2).get("tool_call_id")).isEqualTo("call_7");
+
+		JsonNode stored = json(http().get()
+			.uri("/api/v1/conversations/" + conversation)
+			.headers((headers) -> headers.setBearerAuth(key))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()).get("messages");
+		JsonNode call = stored.get(1).get("tool_calls").get(0);
+		assertThat(call.get("id").asString()).isEqualTo("call_7");
+		assertThat(call.get("name").asString()).isEqualTo("get_weather");
+		assertThat(call.get("arguments").asString()).isEqualTo("{\"city\":\"" + secretCity + "\"}");
+		assertThat(stored.get(2).get("tool_call_id").asString()).isEqualTo("call_7");
+		assertThat(stored.get(0).has("tool_calls")).as("none, none shown").isFalse();
+	}
+
+	@Test
 	void storeTrueKeepsTheExchangeAsAnEncryptedConversationOfTheKey() {
 		Map<String, Object> reader = identities().createApiKey(this.admin, Identities.uniqueSubject("keeper"), "chat",
 				"conversations:read");

@@ -1,6 +1,7 @@
 package dev.enclave.assistant.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +32,7 @@ import tools.jackson.databind.annotation.JsonNaming;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.http.MediaType;
@@ -128,13 +130,28 @@ class TurnController {
 		if (context.systemPrompt() != null) {
 			messages.add(new SystemMessage(context.systemPrompt()));
 		}
+		Map<String, String> toolNames = new HashMap<>();
 		for (ExchangeMessage message : context.history()) {
 			switch (message.role()) {
 				case SYSTEM -> messages.add(new SystemMessage(message.content()));
 				case USER -> messages.add(new UserMessage(message.content()));
-				case ASSISTANT -> messages.add(new AssistantMessage(message.content()));
+				case ASSISTANT -> {
+					message.toolCalls().forEach((call) -> toolNames.put(call.id(), call.name()));
+					messages.add(AssistantMessage.builder()
+						.content(message.content())
+						.toolCalls(message.toolCalls()
+							.stream()
+							.map((call) -> new AssistantMessage.ToolCall(call.id(), "function", call.name(),
+									call.arguments()))
+							.toList())
+						.build());
+				}
 				case TOOL -> {
-					// Tool results join the prompt when tools land; until then no turn stores any.
+					String id = (message.toolCallId() != null) ? message.toolCallId() : "";
+					messages.add(ToolResponseMessage.builder()
+						.responses(List.of(new ToolResponseMessage.ToolResponse(id, toolNames.getOrDefault(id, ""),
+								message.content())))
+						.build());
 				}
 			}
 		}
@@ -165,7 +182,10 @@ class TurnController {
 		Flux<ServerSentEvent<Object>> events = Flux
 			.just(event("message.created", new Created(storage.turn().conversation().value(),
 					storage.turn().userMessage(), answerId)))
-			.concatWith(turn.events().map((event) -> consoleEvent(event, answerId, exchange)));
+			.concatWith(turn.events()
+				// The console shows text; pieces of tool calls arrive whole with the stored message.
+				.filter((event) -> !(event instanceof TurnEvent.Delta<ConversationMessage> delta) || !delta.text().isEmpty())
+				.map((event) -> consoleEvent(event, answerId, exchange)));
 		return this.responses.stream(turn, events, true);
 	}
 

@@ -24,7 +24,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 final class MessageStore {
 
 	private static final String COLUMNS = "m.id, m.conversation_id, m.seq, m.role, m.content, m.status, "
-			+ "m.prompt_tokens, m.completion_tokens, m.model, m.finish_reason, m.latency_ms, m.ttft_ms, m.created_at";
+			+ "m.prompt_tokens, m.completion_tokens, m.model, m.finish_reason, m.latency_ms, m.ttft_ms, m.created_at, "
+			+ "m.tool_calls, m.tool_call_id";
 
 	private final DatabaseClient db;
 
@@ -36,10 +37,10 @@ final class MessageStore {
 	Mono<Integer> append(MessageRow row) {
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("INSERT INTO messages (id, conversation_id, seq, role, content, status, prompt_tokens, "
-					+ "completion_tokens, model, finish_reason, latency_ms, ttft_ms, created_at) VALUES (:id, "
-					+ ":conversation, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = "
+					+ "completion_tokens, model, finish_reason, latency_ms, ttft_ms, created_at, tool_calls, tool_call_id) "
+					+ "VALUES (:id, :conversation, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = "
 					+ ":conversation), :role, :content, :status, :prompt, :completion, :model, :finish, :latency, :ttft, "
-					+ ":created) RETURNING seq")
+					+ ":created, :toolCalls, :toolCallId) RETURNING seq")
 			.bind("id", row.id())
 			.bind("conversation", row.conversation())
 			.bind("role", row.role().value())
@@ -53,6 +54,8 @@ final class MessageStore {
 				String.class);
 		spec = bindNullable(spec, "latency", millis(row.latencyMs()), Integer.class);
 		spec = bindNullable(spec, "ttft", millis(row.ttftMs()), Integer.class);
+		spec = bindNullable(spec, "toolCalls", row.toolCalls(), byte[].class);
+		spec = bindNullable(spec, "toolCallId", row.toolCallId(), String.class);
 		return spec.map((r) -> r.get("seq", Integer.class)).one();
 	}
 
@@ -121,7 +124,8 @@ final class MessageStore {
 				row.get("prompt_tokens", Integer.class), row.get("completion_tokens", Integer.class),
 				row.get("model", String.class), (finish != null) ? FinishReason.of(finish) : null,
 				(latency != null) ? latency.longValue() : null, (ttft != null) ? ttft.longValue() : null,
-				row.get("created_at", Instant.class));
+				row.get("created_at", Instant.class), row.get("tool_calls", byte[].class),
+				row.get("tool_call_id", String.class));
 	}
 
 }

@@ -1,15 +1,19 @@
 package dev.enclave.conversation.internal;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.enclave.conversation.ConversationMessage;
+import dev.enclave.conversation.ToolCall;
 import dev.enclave.privacy.ContentCipher;
 import dev.enclave.privacy.ContentRef;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every piece of conversation content on its way into and out of the stores: sealed under
@@ -25,6 +29,13 @@ final class SealedContent {
 	static final String CONTENT = "content";
 
 	static final String FEEDBACK_COMMENT = "feedback_comment";
+
+	static final String TOOL_CALLS = "tool_calls";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final TypeReference<List<ToolCall>> CALLS = new TypeReference<>() {
+	};
 
 	private final ContentCipher cipher;
 
@@ -46,6 +57,15 @@ final class SealedContent {
 		return this.cipher.seal(new ContentRef(tenant, conversation, messageId, CONTENT), content);
 	}
 
+	/** Seals a message's tool calls as one JSON list; none stay absent. */
+	Mono<Optional<byte[]>> sealToolCalls(TenantId tenant, ConversationId conversation, UUID messageId,
+			List<ToolCall> calls) {
+		if (calls.isEmpty()) {
+			return Mono.just(Optional.empty());
+		}
+		return seal(tenant, conversation, messageId, TOOL_CALLS, JSON.writeValueAsString(calls));
+	}
+
 	/** Opens a field of the conversation row itself (title, system prompt); absent stays absent. */
 	Mono<Optional<String>> open(ConversationRow row, String field, byte @Nullable [] sealed) {
 		if (sealed == null) {
@@ -61,11 +81,14 @@ final class SealedContent {
 	}
 
 	Mono<ConversationMessage> open(TenantId tenant, MessageRow row) {
-		return this.cipher
-			.open(new ContentRef(tenant, new ConversationId(row.conversation()), row.id(), CONTENT), row.content())
-			.map((content) -> new ConversationMessage(row.id(), row.seq(), row.role(), content, row.status(),
+		ConversationId conversation = new ConversationId(row.conversation());
+		Mono<List<ToolCall>> calls = (row.toolCalls() == null) ? Mono.just(List.of())
+				: this.cipher.open(new ContentRef(tenant, conversation, row.id(), TOOL_CALLS), row.toolCalls())
+					.map((json) -> JSON.readValue(json, CALLS));
+		return Mono.zip(this.cipher.open(new ContentRef(tenant, conversation, row.id(), CONTENT), row.content()), calls)
+			.map((both) -> new ConversationMessage(row.id(), row.seq(), row.role(), both.getT1(), row.status(),
 					row.promptTokens(), row.completionTokens(), row.model(), row.finishReason(), row.latencyMs(),
-					row.ttftMs(), row.createdAt()));
+					row.ttftMs(), row.createdAt(), both.getT2(), row.toolCallId()));
 	}
 
 }

@@ -89,10 +89,10 @@ final class TurnService implements Conversations {
 				UUID messageId = UUID.randomUUID();
 				return this.content.sealMessage(caller.tenantId(), id, messageId, text)
 					.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, id.value(), 0, MessageRole.USER,
-							sealed, MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt)))
+							sealed, MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt, null, null)))
 					.map((seq) -> new Turn(caller, id, new ConversationMessage(messageId, seq, MessageRole.USER, text,
-							MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt), UUID.randomUUID(),
-							startedAt))
+							MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt, List.of(), null),
+							UUID.randomUUID(), startedAt))
 					// Whatever fails after the lock was taken must not leave it held.
 					.onErrorResume((ex) -> unlock(caller.tenantId(), id, startedAt).then(Mono.error(ex)));
 			});
@@ -103,12 +103,11 @@ final class TurnService implements Conversations {
 		Principal caller = turn.caller();
 		Instant now = ConversationService.now(this.clock);
 		UsageRecord usage = outcome.usage();
-		return this.content.sealMessage(caller.tenantId(), turn.conversation(), turn.answerId(), outcome.content())
-			.flatMap((sealed) -> this.messages.append(answerRow(turn.answerId(), turn.conversation(), sealed, outcome,
-					now)))
+		return sealAnswer(caller.tenantId(), turn.conversation(), turn.answerId(), outcome, now)
+			.flatMap(this.messages::append)
 			.map((seq) -> new ConversationMessage(turn.answerId(), seq, MessageRole.ASSISTANT, outcome.content(),
 					outcome.status(), usage.promptTokens(), usage.completionTokens(), usage.model(), usage.finishReason(),
-					usage.latencyMs(), outcome.ttftMs(), now))
+					usage.latencyMs(), outcome.ttftMs(), now, outcome.toolCalls(), null))
 			.doFinally((signal) -> unlock(caller.tenantId(), turn.conversation(), turn.startedAt())
 				.subscribe(null, (ex) -> log.warn("Could not release the turn lock of conversation {}: {}",
 						turn.conversation(), ex.toString())));
@@ -123,30 +122,38 @@ final class TurnService implements Conversations {
 		return this.conversations.insert(row)
 			.thenMany(Flux.fromIterable(sent).concatMap((message) -> {
 				UUID messageId = UUID.randomUUID();
-				return this.content.sealMessage(row.tenant(), row.id(), messageId, message.content())
+				return Mono
+					.zip(this.content.sealMessage(row.tenant(), row.id(), messageId, message.content()),
+							this.content.sealToolCalls(row.tenant(), row.id(), messageId, message.toolCalls()))
 					.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, row.uuid(), 0, message.role(),
-							sealed, MessageStatus.COMPLETE, null, null, null, null, null, null, now)));
+							sealed.getT1(), MessageStatus.COMPLETE, null, null, null, null, null, null, now,
+							sealed.getT2().orElse(null), message.toolCallId())));
 			}))
-			.then(this.content.sealMessage(row.tenant(), row.id(), answerId, answer.content()))
-			.flatMap((sealed) -> this.messages.append(answerRow(answerId, row.id(), sealed, answer, now)))
+			.then(sealAnswer(row.tenant(), row.id(), answerId, answer, now))
+			.flatMap(this.messages::append)
 			.as(this.tx::transactional)
 			.thenReturn(row.id());
 	}
 
-	private static MessageRow answerRow(UUID id, ConversationId conversation, byte[] sealed, TurnOutcome outcome,
+	private Mono<MessageRow> sealAnswer(TenantId tenant, ConversationId conversation, UUID id, TurnOutcome outcome,
 			Instant now) {
 		UsageRecord usage = outcome.usage();
-		return new MessageRow(id, conversation.value(), 0, MessageRole.ASSISTANT, sealed, outcome.status(),
-				usage.promptTokens(), usage.completionTokens(), usage.model(), usage.finishReason(), usage.latencyMs(),
-				outcome.ttftMs(), now);
+		return Mono
+			.zip(this.content.sealMessage(tenant, conversation, id, outcome.content()),
+					this.content.sealToolCalls(tenant, conversation, id, outcome.toolCalls()))
+			.map((sealed) -> new MessageRow(id, conversation.value(), 0, MessageRole.ASSISTANT, sealed.getT1(),
+					outcome.status(), usage.promptTokens(), usage.completionTokens(), usage.model(),
+					usage.finishReason(), usage.latencyMs(), outcome.ttftMs(), now, sealed.getT2().orElse(null), null));
 	}
 
 	/** The history a prompt is built from: failed answers without text are no part of it. */
 	private Mono<List<ExchangeMessage>> history(TenantId tenant, List<MessageRow> rows) {
 		return Flux.fromIterable(rows)
 			.concatMap((row) -> this.content.open(tenant, row))
-			.filter((message) -> !(message.status() == MessageStatus.FAILED && message.content().isEmpty()))
-			.map((message) -> new ExchangeMessage(message.role(), message.content()))
+			.filter((message) -> !(message.status() == MessageStatus.FAILED && message.content().isEmpty()
+					&& message.toolCalls().isEmpty()))
+			.map((message) -> new ExchangeMessage(message.role(), message.content(), message.toolCalls(),
+					message.toolCallId()))
 			.collectList();
 	}
 

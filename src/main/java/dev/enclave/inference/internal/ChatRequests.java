@@ -84,7 +84,7 @@ final class ChatRequests {
 		}
 		String text;
 		try {
-			text = template.render(ChatMessages.messages(messages), ChatMessages.tools(options), true);
+			text = template.render(ChatMessages.messages(messages), ChatMessages.shownTools(options), true);
 		}
 		catch (ChatTemplateException ex) {
 			throw ApiException.invalidParam("messages", "The model's chat template refused the conversation: "

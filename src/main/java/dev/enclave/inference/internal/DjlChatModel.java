@@ -84,7 +84,7 @@ final class DjlChatModel implements ChatModel, StreamingChatModel {
 
 	@Override
 	public ChatOptions getDefaultOptions() {
-		return InferenceChatOptions.builder().model(this.registry.defaultModel()).build();
+		return InferenceChatOptions.builder().model(this.registry.firstModel()).build();
 	}
 
 	private Flux<ChatResponse> generate(ServedModel model, GenerationRequest request, @Nullable ChatOptions options) {

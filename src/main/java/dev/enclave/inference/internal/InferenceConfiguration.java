@@ -7,22 +7,33 @@ import java.util.Map;
 
 import dev.enclave.inference.internal.engine.DecoderModel;
 import dev.enclave.inference.internal.engine.DeviceMemory;
+import dev.enclave.inference.internal.remote.BackendsHealthIndicator;
+import dev.enclave.inference.internal.remote.RemoteChatModel;
+import dev.enclave.inference.internal.remote.RemoteModels;
+import dev.enclave.inference.internal.remote.RemotePromptRenderer;
+import dev.enclave.inference.internal.remote.UpstreamMetrics;
 import dev.enclave.inference.internal.scheduler.ModelReplicas;
 import dev.enclave.inference.internal.scheduler.SchedulerLimits;
 import dev.enclave.privacy.ConversationKeyShredded;
 import dev.enclave.storage.DataDirectory;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 /**
- * Wires the local engine: the model registry (which loads and verifies every model before
- * the application is ready), a batching scheduler per replica, the {@code ChatModel} other
- * modules talk to, the prompt renderer that prepares its prompts, and the models' readiness.
+ * Wires the engines: the local one (the model registry, which loads and verifies every
+ * model before the application is ready, and a batching scheduler per replica) and the
+ * model servers behind Enclave; and what other modules see of them: one model catalog, one
+ * {@code ChatModel} and one prompt renderer that route each request to its model's engine,
+ * and the readiness of models and servers. The engine-specific pieces are not beans, so
+ * nothing can reach an engine past the routing.
  */
 @Configuration(proxyBeanMethods = false)
 class InferenceConfiguration {
@@ -55,24 +66,51 @@ class InferenceConfiguration {
 		return new ServedReplicas(replicas);
 	}
 
-	@Bean
-	DjlChatModel djlChatModel(ModelRegistry registry, TemplatePromptRenderer renderer, ServedReplicas replicas) {
-		return new DjlChatModel(registry, renderer, replicas.byModel());
+	/** The servers' health checks start with it; their connections close with it. */
+	@Bean(destroyMethod = "close")
+	RemoteModels remoteModels(InferenceSettings settings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
+			JsonMapper json, Clock clock) {
+		RemoteModels remote = new RemoteModels(settings.backends(), settings.upstream(), breakers, bulkheads, json,
+				clock);
+		remote.start();
+		return remote;
 	}
 
-	/**
-	 * Rendering is CPU work: about one thread per core, and a queue long enough for a burst
-	 * of turns; beyond it requests are shed as overloaded rather than queued without bound.
-	 */
+	@Bean
+	Models models(ModelRegistry registry, RemoteModels remote) {
+		return new Models(registry, remote);
+	}
+
+	/** Rendering is CPU work: about one thread per core, and a queue for a burst of turns. */
 	@Bean(destroyMethod = "close")
-	TemplatePromptRenderer promptRenderer(ModelRegistry registry) {
-		return new TemplatePromptRenderer(registry, Math.max(2, Runtime.getRuntime().availableProcessors()), 1024);
+	PromptWork promptWork() {
+		return new PromptWork(Math.max(2, Runtime.getRuntime().availableProcessors()), 1024);
+	}
+
+	@Bean
+	RoutingPromptRenderer promptRenderer(Models models, ModelRegistry registry, RemoteModels remote, PromptWork work) {
+		return new RoutingPromptRenderer(models, new TemplatePromptRenderer(registry, work),
+				new RemotePromptRenderer(remote, work));
+	}
+
+	@Bean
+	RoutingChatModel chatModel(Models models, ModelRegistry registry, ServedReplicas replicas, RemoteModels remote,
+			PromptWork work, JsonMapper json, MeterRegistry meters) {
+		return new RoutingChatModel(models,
+				new DjlChatModel(registry, new TemplatePromptRenderer(registry, work), replicas.byModel()),
+				new RemoteChatModel(remote, json, new UpstreamMetrics(meters)));
 	}
 
 	/** Named so its readiness component is {@code models}. */
 	@Bean
-	ModelHealthIndicator modelsHealthIndicator(ModelRegistry registry) {
-		return new ModelHealthIndicator(registry);
+	ModelHealthIndicator modelsHealthIndicator(Models models) {
+		return new ModelHealthIndicator(models);
+	}
+
+	/** Named so its readiness component is {@code backends}. */
+	@Bean
+	BackendsHealthIndicator backendsHealthIndicator(RemoteModels remote) {
+		return new BackendsHealthIndicator(remote);
 	}
 
 	/** Every served model's replicas, by model. */

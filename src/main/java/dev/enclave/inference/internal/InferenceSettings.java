@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 import dev.enclave.inference.internal.engine.DeviceSpec;
+import dev.enclave.inference.internal.remote.BackendSettings;
+import dev.enclave.inference.internal.remote.UpstreamSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -22,9 +24,11 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The local models and how their schedulers batch.
+ * The local models and how their schedulers batch, and the model servers Enclave sits in
+ * front of.
  *
- * @param models the checkpoints to serve; none means the generated {@code demo} model
+ * @param models the checkpoints to serve; none, and no backends, means the generated
+ * {@code demo} model
  * @param maxNumSeqs sequences one replica runs in a batch at once; 0 for the device's
  * default (16 on the CPU, 256 on a GPU)
  * @param maxBatchedTokens tokens one step runs (a token per decoding sequence, then prompt
@@ -38,6 +42,8 @@ import org.springframework.validation.annotation.Validated;
  * @param prefixCache memory per replica for prompt prefixes reused within a tenant (taken
  * from the KV budget); 0 turns reuse off
  * @param prefixCacheTtl how long an unused prefix block is kept
+ * @param backends OpenAI-compatible model servers (vLLM, SGLang, ...) and their models
+ * @param upstream health checks, circuit breakers and connection pools of those servers
  */
 @ConfigurationProperties("enclave.inference")
 @Validated
@@ -46,7 +52,8 @@ record InferenceSettings(@DefaultValue({}) @Valid List<Model> models, @DefaultVa
 		@DefaultValue @Valid QueueTimeout queueTimeout, @DefaultValue("1s") Duration batchAging,
 		@DefaultValue("1GB") DataSize cpuKvCache,
 		@DefaultValue("0.9") @DecimalMin("0.05") @DecimalMax("1.0") double gpuMemoryUtilization,
-		@DefaultValue("256MB") DataSize prefixCache, @DefaultValue("10m") Duration prefixCacheTtl) {
+		@DefaultValue("256MB") DataSize prefixCache, @DefaultValue("10m") Duration prefixCacheTtl,
+		@DefaultValue({}) @Valid List<BackendSettings> backends, @DefaultValue @Valid UpstreamSettings upstream) {
 
 	InferenceSettings {
 		Set<String> names = new HashSet<>();
@@ -55,9 +62,45 @@ record InferenceSettings(@DefaultValue({}) @Valid List<Model> models, @DefaultVa
 				throw new IllegalArgumentException("enclave.inference.models has two models named " + model.name());
 			}
 		}
+		checkBackends(backends, names);
 		if (maxNumSeqs > 0 && maxBatchedTokens > 0 && maxBatchedTokens < maxNumSeqs) {
 			throw new IllegalArgumentException("enclave.inference.max-batched-tokens (" + maxBatchedTokens
 					+ ") must be at least max-num-seqs (" + maxNumSeqs + "): every running sequence decodes every step");
+		}
+	}
+
+	/**
+	 * Backend names are unique; a remote model's names never hide a local model; a model
+	 * several servers serve is described the same way on each, since requests for it go to
+	 * any of them.
+	 */
+	private static void checkBackends(List<BackendSettings> backends, Set<String> localNames) {
+		Set<String> backendNames = new HashSet<>();
+		java.util.Map<String, BackendSettings.ModelSettings> remote = new java.util.HashMap<>();
+		for (BackendSettings backend : backends) {
+			if (!backendNames.add(backend.name())) {
+				throw new IllegalArgumentException("enclave.inference.backends has two backends named " + backend.name());
+			}
+			for (BackendSettings.ModelSettings model : backend.models()) {
+				BackendSettings.ModelSettings earlier = remote.get(model.name());
+				if (earlier != null && !earlier.equals(model)) {
+					throw new IllegalArgumentException("Model " + model.name() + " is configured differently on two "
+							+ "backends; give it the same aliases, kind, tokenizer and context-length on each");
+				}
+				remote.put(model.name(), model);
+			}
+		}
+		Set<String> remoteNames = new HashSet<>();
+		for (BackendSettings.ModelSettings model : remote.values()) {
+			for (String name : model.names()) {
+				if (localNames.contains(name)) {
+					throw new IllegalArgumentException("The name " + name + " is both a local model and a model on a "
+							+ "backend; rename one of them");
+				}
+				if (!remoteNames.add(name)) {
+					throw new IllegalArgumentException("The name " + name + " stands for two models on the backends");
+				}
+			}
 		}
 	}
 

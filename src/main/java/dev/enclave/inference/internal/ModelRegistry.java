@@ -16,8 +16,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
-import dev.enclave.inference.ModelCatalog;
 import dev.enclave.inference.ModelDescriptor;
+import dev.enclave.inference.ModelKind;
 import dev.enclave.inference.internal.checkpoint.Checkpoint;
 import dev.enclave.inference.internal.checkpoint.CheckpointException;
 import dev.enclave.inference.internal.demo.DemoCheckpoint;
@@ -36,13 +36,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads every configured model at start-up, or the generated demo model when none is
- * configured, and knows which are served. A model whose checkpoint fails verification is
+ * Loads every configured local model at start-up, or the generated demo model when no
+ * model is configured at all (none here and no model server), and knows which are served. A model whose checkpoint fails verification is
  * kept as not served with its reason: readiness reports it and requests for it get
  * {@code model_unavailable}. A device that cannot be used stops the start-up instead,
  * because DJL would otherwise run the model on the CPU without a word.
  */
-final class ModelRegistry implements ModelCatalog, AutoCloseable {
+final class ModelRegistry implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
@@ -52,7 +52,7 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 
 	ModelRegistry(InferenceSettings settings, DataDirectory dataDirectory, Clock clock, DeviceMemory memory) {
 		List<InferenceSettings.Model> models = settings.models();
-		boolean demo = models.isEmpty();
+		boolean demo = models.isEmpty() && settings.backends().isEmpty();
 		if (demo) {
 			Path directory = DemoCheckpoint.ensure(dataDirectory.directory("models").resolve("demo"));
 			// One replica on the CPU: the demo model is for trying things, not for filling GPUs.
@@ -67,14 +67,19 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 		}
 	}
 
-	@Override
-	public List<ModelDescriptor> models() {
+	/** Every local model, served or not, in configuration order. */
+	List<ModelDescriptor> models() {
 		return this.entries.values().stream().map(Entry::descriptor).toList();
 	}
 
-	@Override
-	public String defaultModel() {
-		return this.entries.keySet().iterator().next();
+	/** The first local model; null when there is none (only model servers are configured). */
+	@Nullable String firstModel() {
+		return this.entries.isEmpty() ? null : this.entries.keySet().iterator().next();
+	}
+
+	/** Whether {@code name} is a local model, served or not. */
+	boolean knows(@Nullable String name) {
+		return name != null && this.entries.containsKey(name);
 	}
 
 	/**
@@ -83,10 +88,10 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 	 * for one that is configured but not served
 	 */
 	ServedModel require(@Nullable String name) {
-		String id = (name == null || name.isBlank()) ? defaultModel() : name;
-		Entry entry = this.entries.get(id);
+		String id = (name == null || name.isBlank()) ? firstModel() : name;
+		Entry entry = (id != null) ? this.entries.get(id) : null;
 		if (entry == null) {
-			String shown = (id.length() > 64) ? id.substring(0, 64) + "…" : id;
+			String shown = (id == null) ? "(none)" : (id.length() > 64) ? id.substring(0, 64) + "…" : id;
 			throw ApiException.notFound("Model '" + shown + "'");
 		}
 		if (entry.served() == null) {
@@ -192,7 +197,7 @@ final class ModelRegistry implements ModelCatalog, AutoCloseable {
 
 		ModelDescriptor descriptor() {
 			return new ModelDescriptor(this.name, this.created, "enclave", this.description, this.served != null,
-					this.reason);
+					this.reason, List.of(), ModelKind.CHAT);
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.enclave.inference.internal;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.inference.ModelCatalog;
@@ -18,7 +19,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * OpenAI's model listing: the models this instance serves. Listing models goes with
+ * OpenAI's model listing: the models this instance serves, local and on model servers,
+ * with their aliases (Enclave's addition; an alias finds its model too). Listing models goes with
  * chatting (scope {@code chat}), as the identity README's scope table says.
  */
 @RestController
@@ -45,7 +47,7 @@ class ModelsController {
 	Mono<ModelEntry> model(@PathVariable String id) {
 		return Mono.fromSupplier(() -> this.catalog.models()
 			.stream()
-			.filter((model) -> model.ready() && model.id().equals(id))
+			.filter((model) -> model.ready() && model.answersTo(id))
 			.findFirst()
 			.map(ModelEntry::of)
 			.orElseThrow(() -> ApiException.notFound("Model")));
@@ -59,11 +61,11 @@ class ModelsController {
 	 * One model in OpenAI's shape, plus a description (the demo model says it is untrained).
 	 */
 	record ModelEntry(String id, String object, long created, @JsonProperty("owned_by") String ownedBy,
-			String description) {
+			String description, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> aliases) {
 
 		static ModelEntry of(ModelDescriptor model) {
 			return new ModelEntry(model.id(), "model", model.created().getEpochSecond(), model.ownedBy(),
-					model.description());
+					model.description(), model.aliases());
 		}
 
 	}

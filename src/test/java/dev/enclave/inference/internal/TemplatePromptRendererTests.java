@@ -46,6 +46,9 @@ class TemplatePromptRendererTests {
 
 	private static TemplatePromptRenderer renderer;
 
+
+	static PromptWork work;
+
 	private static ModelReplicas replicas;
 
 	private static DjlChatModel engine;
@@ -58,7 +61,8 @@ class TemplatePromptRendererTests {
 				"enclave.inference.models[0].dtype", "float32"));
 		registry = new ModelRegistry(settings, new DataDirectory(directory.resolve("data")), Clock.systemUTC(),
 				DeviceMemory.SYSTEM);
-		renderer = new TemplatePromptRenderer(registry, 1, 4);
+		work = new PromptWork(1, 4);
+		renderer = new TemplatePromptRenderer(registry, work);
 		ServedModel tiny = registry.require("tiny");
 		replicas = ModelReplicas.start("tiny", tiny.replicas(),
 				List.of(SchedulerSizing.limits(settings, tiny.model(), DeviceMemory.SYSTEM)), 0, Duration.ofMinutes(1),
@@ -69,7 +73,7 @@ class TemplatePromptRendererTests {
 	@AfterAll
 	static void close() {
 		replicas.close();
-		renderer.close();
+		work.close();
 		registry.close();
 	}
 

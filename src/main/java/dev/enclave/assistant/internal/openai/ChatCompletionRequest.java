@@ -1,7 +1,9 @@
 package dev.enclave.assistant.internal.openai;
 
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -11,8 +13,9 @@ import tools.jackson.databind.annotation.JsonNaming;
 /**
  * The body of {@code POST /v1/chat/completions}, in OpenAI's names. Every field is optional
  * here; {@link OpenAiPrompts} decides what is required and names the field it refuses.
- * Fields Enclave does not use (such as {@code logit_bias} or {@code metadata}) are ignored,
- * as the application ignores unknown fields everywhere.
+ * Fields Enclave does not interpret ({@code response_format}, {@code logprobs},
+ * {@code logit_bias}, a server's own sampling parameters) are kept in {@code extra}: a model
+ * server behind Enclave gets them unchanged, the local engine ignores them.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record ChatCompletionRequest(@Nullable List<Message> messages, @Nullable String model, @Nullable Double temperature,
@@ -21,7 +24,7 @@ record ChatCompletionRequest(@Nullable List<Message> messages, @Nullable String 
 		@Nullable Long seed, @Nullable Boolean stream, @Nullable StreamOptions streamOptions,
 		@Nullable List<Tool> tools, @Nullable JsonNode toolChoice, @Nullable String user, @Nullable Integer n,
 		@Nullable Boolean store, @Nullable Double frequencyPenalty, @Nullable Double presencePenalty,
-		@Nullable String serviceTier) {
+		@Nullable String serviceTier, @JsonAnySetter @Nullable Map<String, JsonNode> extra) {
 
 	/**
 	 * One message. {@code content} is a string or an array of text parts; an assistant message

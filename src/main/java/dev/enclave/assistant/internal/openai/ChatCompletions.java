@@ -76,15 +76,20 @@ final class ChatCompletions {
 	}
 
 	private Mono<ResponseEntity<?>> whole(AdmittedTurn<Optional<ConversationId>> turn, Completion completion) {
-		return turn.events().filter((event) -> !(event instanceof TurnEvent.Delta)).next().flatMap((end) -> {
+		PassthroughMerge passthrough = new PassthroughMerge(this.json);
+		return turn.events().doOnNext((event) -> {
+			if (event instanceof TurnEvent.Delta<Optional<ConversationId>> delta) {
+				passthrough.add(delta.passthrough());
+			}
+		}).filter((event) -> !(event instanceof TurnEvent.Delta)).next().flatMap((end) -> {
 			if (end instanceof TurnEvent.Finished<Optional<ConversationId>> finished) {
 				TurnOutcome outcome = finished.outcome();
 				Map<String, String> headers = finished.stored()
 					.map((id) -> Map.of(CONVERSATION_HEADER, id.value().toString()))
 					.orElse(Map.of());
 				return Mono.just(this.responses.json(turn, ChatCompletion.of(completion.id(), completion.created(),
-						turn.model(), outcome.content(), outcome.usage().finishReason().value(), usage(outcome)),
-						headers));
+						turn.model(), outcome.content(), outcome.toolCalls(), outcome.usage().finishReason().value(),
+						usage(outcome), passthrough.logprobs(), passthrough.messageFields()), headers));
 			}
 			return Mono.error(((TurnEvent.Failed<Optional<ConversationId>>) end).failure());
 		});
@@ -106,7 +111,8 @@ final class ChatCompletions {
 				chunks.add(ChatCompletionChunk.role(completion.id(), completion.created(), turn.model()));
 			}
 			if (event instanceof TurnEvent.Delta<Optional<ConversationId>> delta) {
-				chunks.add(ChatCompletionChunk.content(completion.id(), completion.created(), turn.model(), delta.text()));
+				chunks.add(ChatCompletionChunk.piece(completion.id(), completion.created(), turn.model(), delta.text(),
+						delta.toolCalls(), delta.passthrough()));
 				return Flux.fromIterable(chunks).map(this::event);
 			}
 			TurnEvent.Finished<Optional<ConversationId>> finished = (TurnEvent.Finished<Optional<ConversationId>>) event;

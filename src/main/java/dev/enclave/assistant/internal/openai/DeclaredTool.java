@@ -20,4 +20,11 @@ record DeclaredTool(ToolDefinition definition) implements ToolCallback {
 				"Tool '" + this.definition.name() + "' belongs to the API client; Enclave does not run it");
 	}
 
+	/**
+	 * What the client said of its tool. OpenAI makes the description optional, so an empty
+	 * one is allowed here (Spring AI's own definition insists on one).
+	 */
+	record Definition(String name, String description, String inputSchema) implements ToolDefinition {
+	}
+
 }

@@ -7,9 +7,12 @@ import java.util.Map;
 
 import dev.enclave.conversation.ExchangeMessage;
 import dev.enclave.conversation.MessageRole;
+import dev.enclave.conversation.ToolCall;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.ModelCatalog;
+import dev.enclave.inference.ModelDescriptor;
+import dev.enclave.inference.ModelKind;
 import dev.enclave.shared.Priority;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -55,6 +58,7 @@ final class OpenAiPrompts {
 		}
 		Integer maxTokens = (request.maxCompletionTokens() != null) ? request.maxCompletionTokens()
 				: request.maxTokens();
+		OpenAiTools.Tools tools = this.tools.read(request.tools(), request.toolChoice());
 		InferenceChatOptions options = InferenceChatOptions.builder()
 			.model(model)
 			.temperature(request.temperature())
@@ -64,8 +68,10 @@ final class OpenAiPrompts {
 			.seed(request.seed())
 			.frequencyPenalty(request.frequencyPenalty())
 			.presencePenalty(request.presencePenalty())
-			.toolCallbacks(this.tools.callbacks(request.tools(), request.toolChoice()))
+			.toolCallbacks(tools.callbacks())
+			.toolChoice(tools.choice())
 			.priority(priority(request.serviceTier()))
+			.extraBody((request.extra() != null) ? request.extra() : Map.of())
 			.build();
 		boolean stream = Boolean.TRUE.equals(request.stream());
 		boolean includeUsage = stream && request.streamOptions() != null
@@ -78,11 +84,13 @@ final class OpenAiPrompts {
 		if (requested == null || requested.isBlank()) {
 			return this.catalog.defaultModel();
 		}
-		if (this.catalog.models().stream().noneMatch((model) -> model.id().equals(requested))) {
-			String shown = (requested.length() > 64) ? requested.substring(0, 64) + "…" : requested;
-			throw ApiException.notFound("Model '" + shown + "'").withParam("model");
+		ModelDescriptor model = this.catalog.find(requested).orElseThrow(() -> ApiException
+			.notFound("Model '" + ((requested.length() > 64) ? requested.substring(0, 64) + "…" : requested) + "'")
+			.withParam("model"));
+		if (model.kind() != ModelKind.CHAT) {
+			throw ApiException.invalidParam("model", "Model '" + model.id() + "' is an embedding model; use /v1/embeddings");
 		}
-		return requested;
+		return model.id();
 	}
 
 	private static void read(ChatCompletionRequest.@Nullable Message message, String at, List<Message> instructions,
@@ -98,12 +106,12 @@ final class OpenAiPrompts {
 			case "system", "developer" -> {
 				String text = requiredText(message.content(), at);
 				instructions.add(new SystemMessage(text));
-				transcript.add(new ExchangeMessage(MessageRole.SYSTEM, text));
+				transcript.add(ExchangeMessage.of(MessageRole.SYSTEM, text));
 			}
 			case "user" -> {
 				String text = requiredText(message.content(), at);
 				instructions.add(new UserMessage(text));
-				transcript.add(new ExchangeMessage(MessageRole.USER, text));
+				transcript.add(ExchangeMessage.of(MessageRole.USER, text));
 			}
 			case "assistant" -> {
 				List<AssistantMessage.ToolCall> calls = toolCalls(message.toolCalls(), at, toolNames);
@@ -113,7 +121,9 @@ final class OpenAiPrompts {
 				}
 				String content = (text != null) ? text : "";
 				instructions.add(AssistantMessage.builder().content(content).toolCalls(calls).build());
-				transcript.add(new ExchangeMessage(MessageRole.ASSISTANT, content));
+				transcript.add(new ExchangeMessage(MessageRole.ASSISTANT, content, calls.stream()
+					.map((call) -> new ToolCall(call.id(), call.name(), call.arguments()))
+					.toList(), null));
 			}
 			case "tool" -> {
 				String callId = message.toolCallId();
@@ -125,7 +135,7 @@ final class OpenAiPrompts {
 				instructions.add(ToolResponseMessage.builder()
 					.responses(List.of(new ToolResponseMessage.ToolResponse(callId, name, text)))
 					.build());
-				transcript.add(new ExchangeMessage(MessageRole.TOOL, text));
+				transcript.add(new ExchangeMessage(MessageRole.TOOL, text, List.of(), callId));
 			}
 			default -> throw ApiException.invalidParam(at + ".role",
 					"must be one of system, developer, user, assistant or tool");

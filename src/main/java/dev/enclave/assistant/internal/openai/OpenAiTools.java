@@ -6,16 +6,17 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.enclave.gateway.ApiException;
+import dev.enclave.inference.ToolChoice;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.ai.tool.ToolCallback;
-import org.springframework.ai.tool.definition.DefaultToolDefinition;
 
 /**
- * OpenAI's {@code tools} and {@code tool_choice} as the tool definitions the model's chat
- * template renders. The client runs its tools; Enclave only shows them to the model.
+ * OpenAI's {@code tools} and {@code tool_choice}, checked, as Spring AI tool definitions and
+ * the inference module's {@link ToolChoice}. The client runs its tools; Enclave only shows
+ * them to the model.
  */
 final class OpenAiTools {
 
@@ -30,15 +31,18 @@ final class OpenAiTools {
 		this.json = json;
 	}
 
-	/** The tools to show the model, as Spring AI tool callbacks that only declare. */
-	List<ToolCallback> callbacks(@Nullable List<ChatCompletionRequest.Tool> declared,
-			@Nullable JsonNode toolChoice) {
-		ToolChoice choice = ToolChoice.of(toolChoice);
+	/** The declared tools and the choice among them. */
+	record Tools(List<ToolCallback> callbacks, @Nullable ToolChoice choice) {
+	}
+
+	/** The declared tools, as Spring AI tool callbacks that only declare, and the choice among them. */
+	Tools read(@Nullable List<ChatCompletionRequest.Tool> declared, @Nullable JsonNode toolChoice) {
+		ToolChoice choice = choice(toolChoice);
 		if (declared == null || declared.isEmpty()) {
-			if (choice.function() != null || choice == ToolChoice.REQUIRED) {
+			if (choice != null && (choice.function() != null || choice.equals(ToolChoice.REQUIRED))) {
 				throw ApiException.invalidParam("tool_choice", "asks for a tool, but the request declares none");
 			}
-			return List.of();
+			return new Tools(List.of(), null);
 		}
 		Map<String, ToolCallback> tools = new LinkedHashMap<>();
 		for (int j = 0; j < declared.size(); j++) {
@@ -58,62 +62,40 @@ final class OpenAiTools {
 			}
 			String schema = (parameters != null) ? this.json.writeValueAsString(parameters) : EMPTY_SCHEMA;
 			String description = (function.description() != null) ? function.description() : "";
-			ToolCallback callback = new DeclaredTool(new DefaultToolDefinition(function.name(), description, schema));
+			ToolCallback callback = new DeclaredTool(new DeclaredTool.Definition(function.name(), description, schema));
 			if (tools.put(function.name(), callback) != null) {
 				throw ApiException.invalidParam(at + ".function.name", "is declared twice");
 			}
 		}
-		if (choice == ToolChoice.NONE) {
-			// The model is not to call tools, so it is not shown any.
-			return List.of();
-		}
-		if (choice.function() == null) {
-			return List.copyOf(tools.values());
-		}
-		ToolCallback named = tools.get(choice.function());
-		if (named == null) {
+		if (choice != null && choice.function() != null && !tools.containsKey(choice.function())) {
 			throw ApiException.invalidParam("tool_choice", "names a function that is not in tools");
 		}
-		return List.of(named);
+		return new Tools(List.copyOf(tools.values()), choice);
 	}
 
-	/**
-	 * OpenAI's {@code tool_choice}: {@code none}, {@code auto}, {@code required}, or one
-	 * function by name. Enclave cannot force a call, so {@code required} and a named function
-	 * only narrow what the model is shown.
-	 */
-	private record ToolChoice(String mode, @Nullable String function) {
-
-		static final ToolChoice NONE = new ToolChoice("none", null);
-
-		static final ToolChoice AUTO = new ToolChoice("auto", null);
-
-		static final ToolChoice REQUIRED = new ToolChoice("required", null);
-
-		static ToolChoice of(@Nullable JsonNode choice) {
-			if (choice == null || choice.isNull()) {
-				return AUTO;
-			}
-			if (choice.isString()) {
-				switch (choice.asString()) {
-					case "none":
-						return NONE;
-					case "auto":
-						return AUTO;
-					case "required":
-						return REQUIRED;
-					default:
-						break;
-				}
-			}
-			if (choice.isObject() && "function".equals(choice.path("type").asString(""))
-					&& choice.path("function").path("name").isString()) {
-				return new ToolChoice("function", choice.path("function").path("name").asString());
-			}
-			throw ApiException.invalidParam("tool_choice",
-					"must be none, auto, required or {\"type\": \"function\", \"function\": {\"name\": ...}}");
+	/** OpenAI's {@code tool_choice}: {@code none}, {@code auto}, {@code required}, or one function by name. */
+	private static @Nullable ToolChoice choice(@Nullable JsonNode choice) {
+		if (choice == null || choice.isNull()) {
+			return null;
 		}
-
+		if (choice.isString()) {
+			switch (choice.asString()) {
+				case "none":
+					return ToolChoice.NONE;
+				case "auto":
+					return ToolChoice.AUTO;
+				case "required":
+					return ToolChoice.REQUIRED;
+				default:
+					break;
+			}
+		}
+		if (choice.isObject() && "function".equals(choice.path("type").asString(""))
+				&& choice.path("function").path("name").isString()) {
+			return ToolChoice.function(choice.path("function").path("name").asString());
+		}
+		throw ApiException.invalidParam("tool_choice",
+				"must be none, auto, required or {\"type\": \"function\", \"function\": {\"name\": ...}}");
 	}
 
 }

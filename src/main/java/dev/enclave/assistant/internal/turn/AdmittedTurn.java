@@ -2,6 +2,7 @@ package dev.enclave.assistant.internal.turn;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,8 +11,10 @@ import dev.enclave.conversation.TurnOutcome;
 import dev.enclave.conversation.UsageLedger;
 import dev.enclave.conversation.UsageRecord;
 import dev.enclave.identity.Principal;
+import dev.enclave.inference.PassthroughFields;
 import dev.enclave.inference.PromptRenderer;
 import dev.enclave.inference.RenderedPrompt;
+import dev.enclave.inference.ToolCallDelta;
 import dev.enclave.ratelimit.TokenReservation;
 import dev.enclave.shared.FinishReason;
 import org.jspecify.annotations.Nullable;
@@ -116,8 +119,10 @@ public final class AdmittedTurn<E> {
 			Flux<TurnEvent<E>> deltas = this.chat.stream(this.prompt.prompt())
 				.handle((chunk, sink) -> {
 					String text = this.tally.add(chunk, elapsed());
-					if (!text.isEmpty()) {
-						sink.next(new TurnEvent.Delta<>(text));
+					List<ToolCallDelta> calls = ToolCallDelta.of(chunk);
+					PassthroughFields passthrough = PassthroughFields.of(chunk);
+					if (!text.isEmpty() || !calls.isEmpty() || !passthrough.isEmpty()) {
+						sink.next(new TurnEvent.Delta<>(text, calls, passthrough));
 					}
 				});
 			return deltas
@@ -173,13 +178,18 @@ public final class AdmittedTurn<E> {
 			completion = Mono.just(generated);
 		}
 		else {
-			completion = this.renderer.textTokens(this.prompt.model(), text).onErrorReturn(0);
+			// Tool calls cost their names and arguments as the model wrote them.
+			String written = text + this.tally.toolCalls()
+				.stream()
+				.map((call) -> call.name() + call.arguments())
+				.collect(java.util.stream.Collectors.joining());
+			completion = this.renderer.textTokens(this.prompt.model(), written).onErrorReturn(0);
 		}
 		Integer reportedPrompt = this.tally.reportedPromptTokens();
 		int promptTokens = !charged ? 0 : (reportedPrompt != null) ? reportedPrompt : this.prompt.promptTokens();
 		return completion.map((completionTokens) -> new TurnOutcome(text, new UsageRecord(this.prompt.model(),
 				promptTokens, completionTokens, reason, Math.max(0, this.clock.millis() - this.startedMillis)),
-				this.tally.ttftMs()));
+				this.tally.ttftMs(), this.tally.toolCalls()));
 	}
 
 	/** Settles the reservation, writes the ledger row, then ends the storage; a storage failure is reported, not lost. */

@@ -1,6 +1,13 @@
 package dev.enclave.assistant.internal.turn;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.enclave.conversation.ToolCall;
 import dev.enclave.inference.GeneratedTokens;
+import dev.enclave.inference.ToolCallDelta;
 import dev.enclave.shared.FinishReason;
 import org.jspecify.annotations.Nullable;
 
@@ -9,14 +16,17 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 
 /**
- * What the engine has produced for one turn so far: the answer's text, when its first piece
- * came, how many tokens the engine says it generated, and, once it is done, its finish
- * reason and usage. Chunks arrive on the engine's thread while a cancel or the settlement
+ * What the engine has produced for one turn so far: the answer's text and tool calls (put
+ * together from their streamed pieces), when its first piece came, how many tokens the
+ * engine says it generated, and, once it is done, its finish reason and usage. Chunks arrive on the engine's thread while a cancel or the settlement
  * reads from another, so every access is synchronised.
  */
 final class AnswerTally {
 
 	private final StringBuilder text = new StringBuilder();
+
+	/** The tool calls by their index, as their pieces arrive. */
+	private final Map<Integer, CallInProgress> calls = new TreeMap<>();
 
 	private boolean engineAsked;
 
@@ -48,11 +58,15 @@ final class AnswerTally {
 		Generation generation = chunk.getResult();
 		String piece = (generation != null && generation.getOutput().getText() != null)
 				? generation.getOutput().getText() : "";
-		if (!piece.isEmpty()) {
+		List<ToolCallDelta> pieces = ToolCallDelta.of(chunk);
+		if (!piece.isEmpty() || !pieces.isEmpty()) {
 			this.text.append(piece);
 			if (this.ttftMs == null) {
 				this.ttftMs = elapsedMs;
 			}
+		}
+		for (ToolCallDelta call : pieces) {
+			this.calls.computeIfAbsent(call.index(), (index) -> new CallInProgress()).add(call);
 		}
 		this.generated = Math.max(this.generated, GeneratedTokens.of(chunk));
 		Usage usage = (chunk.getMetadata() != null) ? chunk.getMetadata().getUsage() : null;
@@ -80,9 +94,16 @@ final class AnswerTally {
 		return this.finish;
 	}
 
-	/** Whether any piece of the answer's text has come, so a client has seen some of it. */
+	/** Whether any piece of the answer (text or a tool call) has come, so a client has seen some of it. */
 	synchronized boolean answered() {
-		return this.text.length() > 0;
+		return this.text.length() > 0 || !this.calls.isEmpty();
+	}
+
+	/** The tool calls so far, whole or as far as they came. */
+	synchronized List<ToolCall> toolCalls() {
+		List<ToolCall> whole = new ArrayList<>(this.calls.size());
+		this.calls.values().forEach((call) -> whole.add(call.toolCall()));
+		return whole;
 	}
 
 	synchronized String text() {
@@ -101,6 +122,31 @@ final class AnswerTally {
 	/** The prompt's tokens as the engine reported them when it finished; null when it did not. */
 	synchronized @Nullable Integer reportedPromptTokens() {
 		return this.promptTokens;
+	}
+
+	/** One tool call put together from its pieces: the first names it, the others add arguments. */
+	private static final class CallInProgress {
+
+		private String id = "";
+
+		private String name = "";
+
+		private final StringBuilder arguments = new StringBuilder();
+
+		void add(ToolCallDelta piece) {
+			if (piece.id() != null && !piece.id().isEmpty()) {
+				this.id = piece.id();
+			}
+			if (piece.name() != null && !piece.name().isEmpty()) {
+				this.name = piece.name();
+			}
+			this.arguments.append(piece.arguments());
+		}
+
+		ToolCall toolCall() {
+			return new ToolCall(this.id, this.name, this.arguments.toString());
+		}
+
 	}
 
 }

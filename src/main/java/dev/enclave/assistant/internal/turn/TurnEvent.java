@@ -1,6 +1,10 @@
 package dev.enclave.assistant.internal.turn;
 
+import java.util.List;
+
 import dev.enclave.conversation.TurnOutcome;
+import dev.enclave.inference.PassthroughFields;
+import dev.enclave.inference.ToolCallDelta;
 
 /**
  * What a running turn tells its entry point: pieces of the answer, then exactly one end,
@@ -11,8 +15,21 @@ import dev.enclave.conversation.TurnOutcome;
  */
 public sealed interface TurnEvent<E> {
 
-	/** A piece of the answer's text, never empty. */
-	record Delta<E>(String text) implements TurnEvent<E> {
+	/**
+	 * A piece of the answer: text, pieces of tool calls, or fields the model server sent that
+	 * Enclave passes on (at least one of them).
+	 */
+	record Delta<E>(String text, List<ToolCallDelta> toolCalls, PassthroughFields passthrough) implements TurnEvent<E> {
+
+		public Delta {
+			toolCalls = List.copyOf(toolCalls);
+		}
+
+		/** A piece of text alone. */
+		public static <E> Delta<E> text(String text) {
+			return new Delta<>(text, List.of(), PassthroughFields.NONE);
+		}
+
 	}
 
 	/** The answer ended on its own (stop or length) and is settled and stored. */

@@ -1,10 +1,16 @@
 package dev.enclave.inference.internal.checkpoint;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@code tokenizer_config.json} (and {@code chat_template.jinja}, which newer
@@ -19,6 +25,28 @@ public record TokenizerSettings(Map<String, String> chatTemplates, Map<String, S
 
 	private static final String[] SPECIAL_TOKENS = { "bos_token", "eos_token", "pad_token", "unk_token",
 			"sep_token", "cls_token", "mask_token" };
+
+	/**
+	 * Reads the chat settings of a tokenizer directory that is not a whole checkpoint (the
+	 * tokenizer of a model served elsewhere): {@code tokenizer_config.json} and
+	 * {@code chat_template.jinja}, when they are there; none when neither is.
+	 * @throws CheckpointException when a file is there but cannot be read
+	 */
+	public static TokenizerSettings read(Path directory) {
+		Path config = directory.resolve(Checkpoint.TOKENIZER_CONFIG);
+		Path template = directory.resolve(Checkpoint.CHAT_TEMPLATE);
+		try {
+			JsonNode settings = Files.isRegularFile(config) ? JsonMapper.builder().build().readTree(Files.readAllBytes(config))
+					: JsonMapper.builder().build().createObjectNode();
+			String templateFile = Files.isRegularFile(template) ? Files.readString(template, StandardCharsets.UTF_8)
+					: null;
+			return of(settings, templateFile);
+		}
+		catch (IOException | JacksonException ex) {
+			throw new CheckpointException("The tokenizer settings in " + directory + " cannot be read: "
+					+ ex.getMessage(), ex);
+		}
+	}
 
 	static TokenizerSettings of(JsonNode config, @Nullable String templateFile) {
 		Map<String, String> templates = new LinkedHashMap<>();

@@ -90,7 +90,7 @@ class TurnPipelineTests {
 		assertThat(this.storage.begun).hasValue(1);
 		assertThat(turn.rateLimitHeaders()).containsEntry("x-ratelimit-remaining-tokens", "860");
 		StepVerifier.create(turn.events())
-			.expectNext(new TurnEvent.Delta<>("Hel"), new TurnEvent.Delta<>("lo"))
+			.expectNext(TurnEvent.Delta.text("Hel"), TurnEvent.Delta.text("lo"))
 			.assertNext((end) -> {
 				assertThat(end).isInstanceOf(TurnEvent.Finished.class);
 				assertThat(((TurnEvent.Finished<String>) end).stored()).isEqualTo("stored Hello");
@@ -137,7 +137,7 @@ class TurnPipelineTests {
 	void anEngineErrorAfterKTokensIsSettledAsFailedWithWhatWasGenerated() {
 		AdmittedTurn<String> turn = admit(ScriptedChatModel.failing(new IllegalStateException("device lost"), "a", "b"));
 		StepVerifier.create(turn.events())
-			.expectNext(new TurnEvent.Delta<>("a"), new TurnEvent.Delta<>("b"))
+			.expectNext(TurnEvent.Delta.text("a"), TurnEvent.Delta.text("b"))
 			.assertNext((end) -> {
 				TurnEvent.Failed<String> failed = (TurnEvent.Failed<String>) end;
 				assertThat(failed.failure()).hasMessage("device lost");
