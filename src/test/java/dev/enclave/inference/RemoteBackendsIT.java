@@ -121,6 +121,57 @@ class RemoteBackendsIT extends RemoteIT {
 	}
 
 	@Test
+	void eachChunkIsPassedOnAsItArrivesNotWhenTheAnswerEnds() {
+		reactor.core.publisher.Sinks.Empty<Void> gate = reactor.core.publisher.Sinks.empty();
+		SOLO.chat(Reply.gated(List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
+				chunk("{\"content\":\"first\"}", null)), gate.asMono(),
+				List.of(chunk("{\"content\":\" second\"}", null), chunk("{}", "stop"), usage(3, 2))));
+		List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		reactor.core.Disposable stream = http().post()
+			.uri("/v1/chat/completions")
+			.headers((headers) -> headers.setBearerAuth(this.key))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("model", "scripted/solo", "stream", true, "messages",
+					List.of(Map.of("role", "user", "content", "Hi"))))
+			.exchange()
+			.returnResult(String.class)
+			.getResponseBody()
+			.subscribe(received::add);
+		try {
+			// The server holds back the rest of its answer until the client has the first piece.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> received.stream().anyMatch((event) -> event.contains("\"content\":\"first\"")));
+			assertThat(received).noneMatch((event) -> event.contains("second"));
+			gate.tryEmitEmpty();
+			await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("[DONE]"));
+			assertThat(received).anyMatch((event) -> event.contains("\"content\":\" second\""));
+		}
+		finally {
+			stream.dispose();
+		}
+	}
+
+	@Test
+	void withoutTheServersUsageTheModelsOwnTokenizerCounts() throws Exception {
+		SOLO.chat(Reply.stream(List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
+				chunk("{\"content\":\"Counted by Enclave\"}", null), chunk("{}", "stop"))));
+		List<Map<String, String>> messages = List.of(Map.of("role", "system", "content", "Be brief."),
+				Map.of("role", "user", "content", "How many tokens is this?"));
+		JsonNode remote = ChatCompletionsClient.json(completions().post(this.key,
+				Map.of("model", "scripted/solo", "messages", messages)));
+		// The local demo model has the same tokenizer and template: its count is the reference.
+		JsonNode local = ChatCompletionsClient.json(completions().post(this.key,
+				Map.of("model", "demo", "messages", messages, "max_tokens", 1)));
+		assertThat(remote.get("usage").get("prompt_tokens").asInt())
+			.isEqualTo(local.get("usage").get("prompt_tokens").asInt());
+		try (dev.enclave.inference.internal.generation.TextTokenizer tokenizer = dev.enclave.inference.internal.generation.TextTokenizer
+			.load(dev.enclave.support.TestDatabase.dataDir().resolve("models/demo/tokenizer.json"))) {
+			assertThat(remote.get("usage").get("completion_tokens").asInt())
+				.isEqualTo(tokenizer.encode("Counted by Enclave").length);
+		}
+	}
+
+	@Test
 	void aFailureBeforeTheFirstTokenIsTriedOnAnotherServer() {
 		PRIMARY.chat(Reply.json(500, "{\"error\":{\"message\":\"CUDA out of memory\"}}"));
 		SECONDARY.chat(Reply.text("Answered", " by secondary"));

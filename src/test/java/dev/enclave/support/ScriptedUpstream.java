@@ -171,6 +171,14 @@ public final class ScriptedUpstream implements AutoCloseable {
 			return stream(chunks);
 		}
 
+		/** Some chunks, then the rest once {@code gate} completes (the test says when), then {@code [DONE]}. */
+		public static Reply gated(List<String> before, Mono<Void> gate, List<String> after) {
+			return new Reply((response) -> events(response).sendString(Flux.fromIterable(before)
+				.concatWith(gate.thenMany(Flux.fromIterable(after)))
+				.map((chunk) -> "data: " + chunk + "\n\n")
+				.concatWithValues("data: [DONE]\n\n")));
+		}
+
 		/** Some chunks, then silence: the connection stays open and nothing more comes. */
 		public static Reply stall(List<String> chunks) {
 			return new Reply((response) -> events(response)
