@@ -3,3 +3,9 @@
 -- the model server and holds no content, so it is a plain column; the calls themselves
 -- (names and arguments) are sealed in messages.tool_calls like any content.
 ALTER TABLE messages ADD COLUMN tool_call_id text;
+
+-- Usage of embeddings beside chat completions, and whether the response cache answered (no
+-- model computed it: budgets are not charged, the row keeps what the answer is worth).
+ALTER TABLE usage_events ADD COLUMN operation text NOT NULL DEFAULT 'chat'
+    CHECK (operation IN ('chat', 'embedding'));
+ALTER TABLE usage_events ADD COLUMN cache_hit boolean NOT NULL DEFAULT false;

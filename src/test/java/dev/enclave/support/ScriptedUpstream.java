@@ -116,7 +116,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 					: "/" + request.path(), headers, body.isEmpty() ? null : JSON.readTree(body)));
 			Reply reply = (queue == null) ? this.models.get() : queue.poll();
 			if (reply == null) {
-				reply = (queue == this.embeddings) ? Reply.embedding(3) : Reply.text("Hello", " from", " upstream");
+				reply = (queue == this.embeddings) ? Reply.embedding(1, 3) : Reply.text("Hello", " from", " upstream");
 			}
 			return Mono.from(reply.write().apply(response));
 		});
@@ -196,15 +196,17 @@ public final class ScriptedUpstream implements AutoCloseable {
 				})));
 		}
 
-		/** An embeddings answer with one vector of {@code dimensions} per input. */
-		public static Reply embedding(int dimensions) {
+		/** An embeddings answer with {@code vectors} vectors of {@code dimensions}. */
+		public static Reply embedding(int vectors, int dimensions) {
 			return new Reply((response) -> {
 				ObjectNode body = JSON.createObjectNode();
 				body.put("object", "list");
-				ArrayNode vector = body.putArray("data").addObject().put("object", "embedding").put("index", 0)
-					.putArray("embedding");
-				for (int i = 0; i < dimensions; i++) {
-					vector.add(0.25 * (i + 1));
+				ArrayNode data = body.putArray("data");
+				for (int v = 0; v < vectors; v++) {
+					ArrayNode vector = data.addObject().put("object", "embedding").put("index", v).putArray("embedding");
+					for (int i = 0; i < dimensions; i++) {
+						vector.add(0.25 * (i + 1) + v);
+					}
 				}
 				body.put("model", "scripted");
 				body.putObject("usage").put("prompt_tokens", 5).put("total_tokens", 5);

@@ -26,8 +26,8 @@ final class R2dbcUsageLedger implements UsageLedger {
 	public Mono<Void> record(Principal caller, UsageRecord usage) {
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("INSERT INTO usage_events (id, tenant_id, subject_id, auth_method, model, prompt_tokens, "
-					+ "completion_tokens, latency_ms, finish_reason, created_at) VALUES (:id, :tenant, :subject, :method, "
-					+ ":model, :prompt, :completion, :latency, :finish, :at)")
+					+ "completion_tokens, latency_ms, finish_reason, created_at, operation, cache_hit) VALUES (:id, :tenant, "
+					+ ":subject, :method, :model, :prompt, :completion, :latency, :finish, :at, :operation, :cacheHit)")
 			.bind("id", UUID.randomUUID())
 			.bind("tenant", caller.tenantId().value())
 			.bind("subject", caller.subjectId().value())
@@ -37,7 +37,9 @@ final class R2dbcUsageLedger implements UsageLedger {
 			.bind("completion", usage.completionTokens())
 			.bind("latency", (int) Math.min(usage.latencyMs(), Integer.MAX_VALUE))
 			.bind("finish", usage.finishReason().value())
-			.bind("at", this.clock.instant());
+			.bind("at", this.clock.instant())
+			.bind("operation", usage.kind().value())
+			.bind("cacheHit", usage.cacheHit());
 		return spec.then();
 	}
 

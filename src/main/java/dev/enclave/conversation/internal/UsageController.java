@@ -51,11 +51,12 @@ class UsageController {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-	record UsageGroup(String group, long requests, long promptTokens, long completionTokens, long totalTokens) {
+	record UsageGroup(String group, long requests, long promptTokens, long completionTokens, long totalTokens,
+			long cacheHits) {
 
 		static UsageGroup of(UsageReports.Row row) {
 			return new UsageGroup(row.group(), row.requests(), row.promptTokens(), row.completionTokens(),
-					row.promptTokens() + row.completionTokens());
+					row.promptTokens() + row.completionTokens(), row.cacheHits());
 		}
 
 	}
@@ -67,8 +68,9 @@ class UsageController {
 	@GetMapping(path = "/api/v1/usage", produces = MediaType.APPLICATION_JSON_VALUE)
 	@PreAuthorize("hasAuthority('SCOPE_usage:read')")
 	@Operation(summary = "Token usage of the tenant, grouped by day, model or API key",
-			description = "Counts completions served in [from, to): requests and prompt, completion and total "
-					+ "tokens. Days are UTC; group_by=key covers API keys only, labelled by key id.")
+			description = "Counts completions and embeddings served in [from, to): requests and prompt, completion "
+					+ "and total tokens, and how many requests the response cache answered. Days are UTC; group_by=key "
+					+ "covers API keys only, labelled by key id.")
 	Mono<UsageReport> usage(@AuthenticationPrincipal Principal caller,
 			@Parameter(description = "ISO date (start of that day, UTC) or instant; default 30 days before to")
 			@RequestParam(required = false) @Nullable String from,

@@ -46,7 +46,7 @@ class UsageReports {
 	}
 
 	/** One group's totals. */
-	record Row(String group, long requests, long promptTokens, long completionTokens) {
+	record Row(String group, long requests, long promptTokens, long completionTokens, long cacheHits) {
 	}
 
 	private final DatabaseClient db;
@@ -60,7 +60,8 @@ class UsageReports {
 		// The label and filter are constants of the enum, never request text.
 		String sql = "SELECT " + grouping.label + " AS grp, count(*) AS requests, "
 				+ "coalesce(sum(prompt_tokens), 0) AS prompt_tokens, "
-				+ "coalesce(sum(completion_tokens), 0) AS completion_tokens FROM usage_events "
+				+ "coalesce(sum(completion_tokens), 0) AS completion_tokens, "
+				+ "count(*) FILTER (WHERE cache_hit) AS cache_hits FROM usage_events "
 				+ "WHERE tenant_id = :tenant AND created_at >= :from AND created_at < :to" + grouping.filter
 				+ " GROUP BY grp ORDER BY grp";
 		return this.db.sql(sql)
@@ -73,7 +74,7 @@ class UsageReports {
 
 	private static Row row(Readable row) {
 		return new Row(row.get("grp", String.class), number(row, "requests"), number(row, "prompt_tokens"),
-				number(row, "completion_tokens"));
+				number(row, "completion_tokens"), number(row, "cache_hits"));
 	}
 
 	private static long number(Readable row, String column) {

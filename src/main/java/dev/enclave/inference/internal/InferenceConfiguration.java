@@ -9,6 +9,7 @@ import dev.enclave.inference.internal.engine.DecoderModel;
 import dev.enclave.inference.internal.engine.DeviceMemory;
 import dev.enclave.inference.internal.remote.BackendsHealthIndicator;
 import dev.enclave.inference.internal.remote.RemoteChatModel;
+import dev.enclave.inference.internal.remote.RemoteEmbeddings;
 import dev.enclave.inference.internal.remote.RemoteModels;
 import dev.enclave.inference.internal.remote.RemotePromptRenderer;
 import dev.enclave.inference.internal.remote.UpstreamMetrics;
@@ -94,11 +95,22 @@ class InferenceConfiguration {
 	}
 
 	@Bean
+	UpstreamMetrics upstreamMetrics(MeterRegistry meters) {
+		return new UpstreamMetrics(meters);
+	}
+
+	@Bean
 	RoutingChatModel chatModel(Models models, ModelRegistry registry, ServedReplicas replicas, RemoteModels remote,
-			PromptWork work, JsonMapper json, MeterRegistry meters) {
+			PromptWork work, JsonMapper json, UpstreamMetrics metrics) {
 		return new RoutingChatModel(models,
 				new DjlChatModel(registry, new TemplatePromptRenderer(registry, work), replicas.byModel()),
-				new RemoteChatModel(remote, json, new UpstreamMetrics(meters)));
+				new RemoteChatModel(remote, json, metrics));
+	}
+
+	@Bean
+	RoutingEmbeddings embeddings(ModelRegistry registry, RemoteModels remote, PromptWork work, JsonMapper json,
+			UpstreamMetrics metrics) {
+		return new RoutingEmbeddings(registry, new RemoteEmbeddings(remote, work, json, metrics));
 	}
 
 	/** Named so its readiness component is {@code models}. */

@@ -187,7 +187,7 @@ public final class AdmittedTurn<E> {
 		}
 		Integer reportedPrompt = this.tally.reportedPromptTokens();
 		int promptTokens = !charged ? 0 : (reportedPrompt != null) ? reportedPrompt : this.prompt.promptTokens();
-		return completion.map((completionTokens) -> new TurnOutcome(text, new UsageRecord(this.prompt.model(),
+		return completion.map((completionTokens) -> new TurnOutcome(text, UsageRecord.chat(this.prompt.model(),
 				promptTokens, completionTokens, reason, Math.max(0, this.clock.millis() - this.startedMillis)),
 				this.tally.ttftMs(), this.tally.toolCalls()));
 	}
