@@ -9,3 +9,7 @@ ALTER TABLE messages ADD COLUMN tool_call_id text;
 ALTER TABLE usage_events ADD COLUMN operation text NOT NULL DEFAULT 'chat'
     CHECK (operation IN ('chat', 'embedding'));
 ALTER TABLE usage_events ADD COLUMN cache_hit boolean NOT NULL DEFAULT false;
+
+-- An API key may let its deterministic chat requests be answered from the encrypted
+-- response cache (module assistant); off unless the administrator turns it on.
+ALTER TABLE api_keys ADD COLUMN response_cache boolean NOT NULL DEFAULT false;

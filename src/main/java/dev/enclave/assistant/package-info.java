@@ -6,11 +6,13 @@
  * stored, streams the answer from the Spring AI {@code ChatModel}, and settles every turn
  * exactly once however it ends (finished, cancelled by the client, failed): the
  * reservation, one usage ledger row, and the entry point's storage (a conversation's
- * messages, or a stored exchange). The two controllers are thin adapters that write their
- * own event formats; errors reach clients only through the gateway's error mapper.
+ * messages, or a stored exchange). Callers who opt in get deterministic answers from the
+ * privacy module's encrypted response cache. The two controllers (and OpenAI's embeddings)
+ * are thin adapters that write their own formats; errors reach clients only through the
+ * gateway's error mapper.
  */
 @ApplicationModule(displayName = "Assistant",
-		allowedDependencies = { "gateway", "identity", "conversation", "inference", "ratelimit", "shared" })
+		allowedDependencies = { "gateway", "identity", "conversation", "inference", "ratelimit", "privacy", "shared" })
 @NullMarked
 package dev.enclave.assistant;
 

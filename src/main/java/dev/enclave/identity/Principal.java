@@ -18,9 +18,11 @@ import dev.enclave.shared.TenantId;
  * @param authMethod how the caller authenticated
  * @param priority how urgently the caller's generations start: people are interactive, an
  * API key as it was created
+ * @param responseCache whether the caller's deterministic chat requests may be answered from
+ * the response cache (an API key created with it); a request can still ask for it itself
  */
 public record Principal(TenantId tenantId, SubjectId subjectId, Set<Role> roles, Set<String> scopes,
-		AuthMethod authMethod, Priority priority) {
+		AuthMethod authMethod, Priority priority, boolean responseCache) {
 
 	public Principal {
 		roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
@@ -31,7 +33,7 @@ public record Principal(TenantId tenantId, SubjectId subjectId, Set<Role> roles,
 	public static Principal ofUser(TenantId tenant, SubjectId subject, Set<Role> roles, AuthMethod method) {
 		Set<String> scopes = new TreeSet<>();
 		roles.forEach((role) -> scopes.addAll(role.scopes()));
-		return new Principal(tenant, subject, roles, scopes, method, Priority.INTERACTIVE);
+		return new Principal(tenant, subject, roles, scopes, method, Priority.INTERACTIVE, false);
 	}
 
 	public boolean hasScope(String scope) {

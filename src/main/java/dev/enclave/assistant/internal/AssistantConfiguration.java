@@ -7,7 +7,9 @@ import dev.enclave.conversation.ModelPolicy;
 import dev.enclave.conversation.UsageLedger;
 import dev.enclave.gateway.ErrorResponses;
 import dev.enclave.inference.ModelCatalog;
+import dev.enclave.assistant.internal.turn.ResponseCache;
 import dev.enclave.inference.PromptRenderer;
+import dev.enclave.privacy.EncryptedCaches;
 import dev.enclave.ratelimit.TokenBudget;
 
 import org.springframework.ai.chat.model.StreamingChatModel;
@@ -26,8 +28,9 @@ class AssistantConfiguration {
 
 	@Bean
 	TurnPipeline turnPipeline(StreamingChatModel chat, PromptRenderer renderer, TokenBudget budget,
-			UsageLedger ledger, Clock clock) {
-		return new TurnPipeline(chat, renderer, budget, ledger, clock);
+			UsageLedger ledger, Clock clock, EncryptedCaches caches) {
+		return new TurnPipeline(chat, renderer, budget, ledger, clock,
+				new ResponseCache(caches.create(ResponseCache.NAME)));
 	}
 
 	@Bean

@@ -119,7 +119,7 @@ class TurnController {
 		return this.conversations.prepareTurn(caller, new ConversationId(id)).flatMap((context) -> {
 			ConversationTurn storage = new ConversationTurn(this.conversations, context, request.content());
 			return Mono.fromCallable(() -> prompt(context, request))
-				.flatMap((prompt) -> this.pipeline.admit(new TurnRequest(caller, prompt, true), storage))
+				.flatMap((prompt) -> this.pipeline.admit(new TurnRequest(caller, prompt, true, false), storage))
 				.flatMap((turn) -> stream ? Mono.just(streamed(turn, storage, exchange)) : answered(turn));
 		});
 	}

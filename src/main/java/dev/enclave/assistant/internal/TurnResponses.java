@@ -25,6 +25,9 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class TurnResponses {
 
+	/** Asks for the response cache ({@code true}) or declines it ({@code false}); answers {@code hit} or {@code miss}. */
+	public static final String CACHE_HEADER = "x-enclave-cache";
+
 	private final ErrorResponses errors;
 
 	private final TokenBudget budget;
@@ -40,7 +43,7 @@ public final class TurnResponses {
 	/** A whole answer as JSON, with the turn's rate limit headers. */
 	public <T> ResponseEntity<T> json(AdmittedTurn<?> turn, T body, Map<String, String> headers) {
 		ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
-		turn.rateLimitHeaders().forEach(ok::header);
+		turnHeaders(turn, ok);
 		headers.forEach(ok::header);
 		return ok.body(body);
 	}
@@ -55,8 +58,16 @@ public final class TurnResponses {
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.cacheControl(CacheControl.noCache())
 			.header("X-Accel-Buffering", "no");
-		turn.rateLimitHeaders().forEach(ok::header);
+		turnHeaders(turn, ok);
 		return ok.body(heartbeats ? withHeartbeats(events) : events);
+	}
+
+	/** The rate limit headers, and {@code x-enclave-cache} ({@code hit} or {@code miss}) when the turn uses the response cache. */
+	private static void turnHeaders(AdmittedTurn<?> turn, ResponseEntity.BodyBuilder ok) {
+		turn.rateLimitHeaders().forEach(ok::header);
+		if (turn.cacheStatus() != null) {
+			ok.header(CACHE_HEADER, turn.cacheStatus());
+		}
 	}
 
 	/**

@@ -47,10 +47,12 @@ class ApiKeyController {
 	/**
 	 * @param priority {@code interactive} (the default) or {@code batch}: a batch key's
 	 * generations wait behind interactive ones
+	 * @param responseCache whether the key's deterministic chat requests (temperature 0 or a
+	 * seed) may be answered from the encrypted response cache; off by default
 	 */
 	record CreateApiKeyRequest(@NotBlank @Size(max = 100) String name,
 			@NotEmpty @Size(max = 16) List<@NotBlank String> scopes, @Nullable Instant expiresAt,
-			@Nullable Priority priority) {
+			@Nullable Priority priority, @Nullable Boolean responseCache) {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -60,10 +62,12 @@ class ApiKeyController {
 			@Valid @RequestBody CreateApiKeyRequest request) {
 		return this.apiKeys
 			.create(admin, request.name(), request.scopes(), request.expiresAt(),
-					(request.priority() != null) ? request.priority() : Priority.INTERACTIVE)
+					(request.priority() != null) ? request.priority() : Priority.INTERACTIVE,
+					Boolean.TRUE.equals(request.responseCache()))
 			.map((created) -> new Views.CreatedApiKeyView(created.record().id(), created.record().name(), created.key(),
 					created.record().prefix(), created.record().scopes().stream().sorted().toList(),
-					created.record().createdAt(), created.record().expiresAt(), created.record().priority()));
+					created.record().createdAt(), created.record().expiresAt(), created.record().priority(),
+					created.record().responseCache()));
 	}
 
 	@GetMapping

@@ -23,7 +23,7 @@ class ApiKeyStore {
 	static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
 
 	private static final String COLUMNS = "id, tenant_id, name, prefix, scopes, created_by, created_at, last_used_at, "
-			+ "expires_at, revoked_at, priority";
+			+ "expires_at, revoked_at, priority, response_cache";
 
 	private final DatabaseClient db;
 
@@ -35,12 +35,14 @@ class ApiKeyStore {
 	}
 
 	Mono<ApiKeyRecord> insert(TenantId tenant, String name, String prefix, byte[] keyHash, Set<String> scopes,
-			UUID createdBy, @Nullable Instant expiresAt, Priority priority) {
+			UUID createdBy, @Nullable Instant expiresAt, Priority priority, boolean responseCache) {
 		UUID id = UUID.randomUUID();
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, created_by, created_at, expires_at, "
-					+ "priority) VALUES (:id, :tenant, :name, :prefix, :hash, :scopes, :by, :now, :expires, :priority)")
+					+ "priority, response_cache) VALUES (:id, :tenant, :name, :prefix, :hash, :scopes, :by, :now, :expires, "
+					+ ":priority, :responseCache)")
 			.bind("priority", priority.value())
+			.bind("responseCache", responseCache)
 			.bind("id", id)
 			.bind("tenant", tenant.value())
 			.bind("name", name)
@@ -106,7 +108,7 @@ class ApiKeyStore {
 				(scopes != null) ? Set.of(scopes) : Set.of(), row.get("created_by", UUID.class),
 				row.get("created_at", Instant.class), row.get("last_used_at", Instant.class),
 				row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class),
-				Priority.of(row.get("priority", String.class)));
+				Priority.of(row.get("priority", String.class)), Boolean.TRUE.equals(row.get("response_cache", Boolean.class)));
 	}
 
 }

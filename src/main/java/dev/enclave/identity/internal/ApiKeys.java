@@ -54,7 +54,7 @@ final class ApiKeys {
 	}
 
 	Mono<Created> create(Principal admin, String name, List<String> scopes, @Nullable Instant expiresAt,
-			Priority priority) {
+			Priority priority, boolean responseCache) {
 		List<FieldIssue> issues = new ArrayList<>();
 		for (int i = 0; i < scopes.size(); i++) {
 			if (!Scopes.ALL.contains(scopes.get(i))) {
@@ -71,7 +71,7 @@ final class ApiKeys {
 		String prefix = key.substring(0, PREFIX.length() + 4);
 		return this.store
 			.insert(admin.tenantId(), name, prefix, Secrets.sha256(key), Set.copyOf(scopes), admin.subjectId().value(),
-					expiresAt, priority)
+					expiresAt, priority, responseCache)
 			.flatMap((record) -> this.audit.record(AuditEvent.by(admin, "api_key_created", record.id().toString()))
 				.thenReturn(new Created(record, key)));
 	}
@@ -100,7 +100,7 @@ final class ApiKeys {
 			.switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown, revoked or expired API key")))
 			.flatMap((record) -> this.store.touch(record.id())
 				.thenReturn(new Principal(record.tenantId(), new SubjectId(record.id()), Set.of(Role.APP),
-						record.scopes(), AuthMethod.API_KEY, record.priority())));
+						record.scopes(), AuthMethod.API_KEY, record.priority(), record.responseCache())));
 	}
 
 }

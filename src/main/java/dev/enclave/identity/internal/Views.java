@@ -47,12 +47,12 @@ final class Views {
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record ApiKeyView(UUID id, String name, String prefix, List<String> scopes, Instant createdAt,
 			@Nullable Instant lastUsedAt, @Nullable Instant expiresAt, boolean revoked, @Nullable Instant revokedAt,
-			Priority priority) {
+			Priority priority, boolean responseCache) {
 
 		static ApiKeyView of(ApiKeyRecord key) {
 			return new ApiKeyView(key.id(), key.name(), key.prefix(), key.scopes().stream().sorted().toList(),
 					key.createdAt(), key.lastUsedAt(), key.expiresAt(), key.revokedAt() != null, key.revokedAt(),
-					key.priority());
+					key.priority(), key.responseCache());
 		}
 
 	}
@@ -60,7 +60,7 @@ final class Views {
 	/** The one response that carries the key itself. */
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record CreatedApiKeyView(UUID id, String name, String key, String prefix, List<String> scopes, Instant createdAt,
-			@Nullable Instant expiresAt, Priority priority) {
+			@Nullable Instant expiresAt, Priority priority, boolean responseCache) {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

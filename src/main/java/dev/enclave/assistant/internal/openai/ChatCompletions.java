@@ -15,6 +15,8 @@ import dev.enclave.assistant.internal.turn.TurnPipeline;
 import dev.enclave.assistant.internal.turn.TurnRequest;
 import dev.enclave.conversation.Conversations;
 import dev.enclave.conversation.TurnOutcome;
+import dev.enclave.gateway.ApiException;
+import dev.enclave.gateway.ErrorCode;
 import dev.enclave.identity.Principal;
 import dev.enclave.shared.ConversationId;
 import reactor.core.publisher.Flux;
@@ -68,7 +70,7 @@ final class ChatCompletions {
 			Completion completion = new Completion("chatcmpl-" + UUID.randomUUID(),
 					this.clock.instant().getEpochSecond(), request);
 			return this.pipeline
-				.admit(new TurnRequest(caller, request.prompt(), false),
+				.admit(new TurnRequest(caller, request.prompt(), false, responseCache(caller, request, exchange)),
 						new ExchangeStorage(this.conversations, caller, request))
 				.flatMap((turn) -> request.stream() ? Mono.just(stream(turn, completion, exchange))
 						: whole(turn, completion));
@@ -126,6 +128,27 @@ final class ChatCompletions {
 			return Flux.fromIterable(chunks).map(this::event).concatWith(Mono.just(DONE));
 		});
 		return this.responses.stream(turn, events, false);
+	}
+
+	/**
+	 * Whether the response cache may answer: the request's {@code x-enclave-cache} header
+	 * ({@code true} or {@code false}) decides, else the API key's setting. A stored exchange
+	 * ({@code store: true}) is kept as asked and never replayed.
+	 */
+	private static boolean responseCache(Principal caller, CompletionRequest request, ServerWebExchange exchange) {
+		String asked = exchange.getRequest().getHeaders().getFirst(TurnResponses.CACHE_HEADER);
+		boolean wanted;
+		if (asked == null) {
+			wanted = caller.responseCache();
+		}
+		else if (asked.equalsIgnoreCase("true") || asked.equalsIgnoreCase("false")) {
+			wanted = Boolean.parseBoolean(asked);
+		}
+		else {
+			throw new ApiException(ErrorCode.INVALID_REQUEST,
+					"The " + TurnResponses.CACHE_HEADER + " header must be true or false");
+		}
+		return wanted && !request.store();
 	}
 
 	private ServerSentEvent<String> event(ChatCompletionChunk chunk) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.enclave.conversation.TurnOutcome;
+import dev.enclave.conversation.UsageKind;
 import dev.enclave.conversation.UsageLedger;
 import dev.enclave.conversation.UsageRecord;
 import dev.enclave.identity.Principal;
@@ -17,6 +18,7 @@ import dev.enclave.inference.RenderedPrompt;
 import dev.enclave.inference.ToolCallDelta;
 import dev.enclave.ratelimit.TokenReservation;
 import dev.enclave.shared.FinishReason;
+import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
+import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.StreamingChatModel;
 
 /**
@@ -64,6 +67,8 @@ public final class AdmittedTurn<E> {
 
 	private final long startedMillis;
 
+	private final @Nullable Cached cached;
+
 	private final AnswerTally tally = new AnswerTally();
 
 	private final AtomicBoolean claimed = new AtomicBoolean();
@@ -73,7 +78,8 @@ public final class AdmittedTurn<E> {
 	private @Nullable CompletableFuture<Settled<E>> settlement;
 
 	AdmittedTurn(StreamingChatModel chat, PromptRenderer renderer, UsageLedger ledger, Clock clock, Principal caller,
-			RenderedPrompt prompt, TokenReservation reservation, TurnStorage<E> storage, long startedMillis) {
+			RenderedPrompt prompt, TokenReservation reservation, TurnStorage<E> storage, long startedMillis,
+			@Nullable Cached cached) {
 		this.chat = chat;
 		this.renderer = renderer;
 		this.ledger = ledger;
@@ -83,6 +89,7 @@ public final class AdmittedTurn<E> {
 		this.reservation = reservation;
 		this.storage = storage;
 		this.startedMillis = startedMillis;
+		this.cached = cached;
 		this.unclaimed = Mono.delay(UNCLAIMED).subscribe((tick) -> {
 			if (this.claimed.compareAndSet(false, true)) {
 				abandon(Context.empty());
@@ -93,6 +100,15 @@ public final class AdmittedTurn<E> {
 	/** OpenAI's {@code x-ratelimit-*-tokens} headers after this turn's reservation, for the response. */
 	public Map<String, String> rateLimitHeaders() {
 		return this.reservation.headers();
+	}
+
+	/**
+	 * What the response cache did for this turn: {@code hit} (the answer is replayed, no model
+	 * computes it), {@code miss} (it will be kept if it ends on its own); null when the turn
+	 * does not use the cache.
+	 */
+	public @Nullable String cacheStatus() {
+		return (this.cached == null) ? null : (this.cached.answer() != null) ? "hit" : "miss";
 	}
 
 	/** The model that answers. */
@@ -116,7 +132,9 @@ public final class AdmittedTurn<E> {
 			}
 			this.unclaimed.dispose();
 			this.tally.engineAsked();
-			Flux<TurnEvent<E>> deltas = this.chat.stream(this.prompt.prompt())
+			Flux<ChatResponse> source = (this.cached != null && this.cached.answer() != null) ? this.cached.answer().replay()
+					: this.chat.stream(this.prompt.prompt());
+			Flux<TurnEvent<E>> deltas = source
 				.handle((chunk, sink) -> {
 					String text = this.tally.add(chunk, elapsed());
 					List<ToolCallDelta> calls = ToolCallDelta.of(chunk);
@@ -187,9 +205,10 @@ public final class AdmittedTurn<E> {
 		}
 		Integer reportedPrompt = this.tally.reportedPromptTokens();
 		int promptTokens = !charged ? 0 : (reportedPrompt != null) ? reportedPrompt : this.prompt.promptTokens();
-		return completion.map((completionTokens) -> new TurnOutcome(text, UsageRecord.chat(this.prompt.model(),
-				promptTokens, completionTokens, reason, Math.max(0, this.clock.millis() - this.startedMillis)),
-				this.tally.ttftMs(), this.tally.toolCalls()));
+		boolean hit = this.cached != null && this.cached.answer() != null;
+		return completion.map((completionTokens) -> new TurnOutcome(text, new UsageRecord(this.prompt.model(),
+				promptTokens, completionTokens, reason, Math.max(0, this.clock.millis() - this.startedMillis),
+				UsageKind.CHAT, hit), this.tally.ttftMs(), this.tally.toolCalls()));
 	}
 
 	/** Settles the reservation, writes the ledger row, then ends the storage; a storage failure is reported, not lost. */
@@ -205,7 +224,12 @@ public final class AdmittedTurn<E> {
 				.log("A turn's usage could not be recorded");
 			return Mono.empty();
 		});
-		return this.reservation.settle((long) usage.promptTokens() + usage.completionTokens())
+		if (this.cached != null && this.cached.answer() == null) {
+			this.cached.keep(outcome);
+		}
+		// A replayed answer cost no model anything: the budgets are not charged for it.
+		long used = usage.cacheHit() ? 0 : (long) usage.promptTokens() + usage.completionTokens();
+		return this.reservation.settle(used)
 			.then(ledgered)
 			.then(this.storage.end(outcome)
 				.map((stored) -> new Settled<>(outcome, stored, null))
@@ -233,6 +257,20 @@ public final class AdmittedTurn<E> {
 						: new IllegalStateException("The turn's storage handed back nothing"), this.outcome, answered);
 			}
 			return new TurnEvent.Finished<>(this.outcome, this.stored);
+		}
+
+	}
+
+	/**
+	 * A turn's place in the response cache.
+	 *
+	 * @param answer the cached answer, or null on a miss
+	 */
+	record Cached(ResponseCache cache, TenantId tenant, String key, ResponseCache.@Nullable Answer answer) {
+
+		/** Keeps a computed answer (the cache keeps only those that ended on their own). */
+		void keep(TurnOutcome outcome) {
+			this.cache.put(this.tenant, this.key, outcome);
 		}
 
 	}

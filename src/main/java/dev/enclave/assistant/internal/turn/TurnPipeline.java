@@ -39,13 +39,16 @@ public final class TurnPipeline {
 
 	private final Clock clock;
 
+	private final ResponseCache cache;
+
 	public TurnPipeline(StreamingChatModel chat, PromptRenderer renderer, TokenBudget budget, UsageLedger ledger,
-			Clock clock) {
+			Clock clock, ResponseCache cache) {
 		this.chat = chat;
 		this.renderer = renderer;
 		this.budget = budget;
 		this.ledger = ledger;
 		this.clock = clock;
+		this.cache = cache;
 	}
 
 	/**
@@ -132,10 +135,23 @@ public final class TurnPipeline {
 				.contextWrite(this.context)
 				.then(Mono.fromSupplier(() -> new AdmittedTurn<>(TurnPipeline.this.chat, TurnPipeline.this.renderer,
 						TurnPipeline.this.ledger, TurnPipeline.this.clock, this.request.caller(), rendered,
-						reserved.join(), this.storage, this.startedMillis)))
+						reserved.join(), this.storage, this.startedMillis, cached(rendered))))
 				.toFuture();
 			this.begun = future;
 			return Mono.fromFuture(future, true);
+		}
+
+		/** The turn's place in the response cache, when it may use it: its key, and the answer if one is there. */
+		private AdmittedTurn.@Nullable Cached cached(RenderedPrompt rendered) {
+			if (!this.request.responseCache()) {
+				return null;
+			}
+			String key = TurnPipeline.this.cache.keyOf(rendered);
+			if (key == null) {
+				return null;
+			}
+			return new AdmittedTurn.Cached(TurnPipeline.this.cache, this.request.caller().tenantId(), key,
+					TurnPipeline.this.cache.get(this.request.caller().tenantId(), key).orElse(null));
 		}
 
 		/** Gives back a reservation that no turn will use (the storage refused to begin). */

@@ -11,6 +11,8 @@ import org.springframework.ai.chat.prompt.Prompt;
  * @param prompt the messages and options; the options name the model
  * @param fitHistory whether the oldest messages may be dropped to fit the model's context
  * (a conversation's stored history), or the prompt must fit as sent (an API client's)
+ * @param responseCache whether a deterministic request may be answered from, and its answer
+ * kept in, the response cache
  */
-public record TurnRequest(Principal caller, Prompt prompt, boolean fitHistory) {
+public record TurnRequest(Principal caller, Prompt prompt, boolean fitHistory, boolean responseCache) {
 }

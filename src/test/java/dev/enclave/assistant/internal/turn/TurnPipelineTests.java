@@ -41,6 +41,7 @@ import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.prompt.Prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The turn pipeline for every way a turn can end, driven by a scripted chat model (the only
@@ -65,16 +66,18 @@ class TurnPipelineTests {
 
 	private final RecordingStorage storage = new RecordingStorage();
 
+	private final MapCache cache = new MapCache();
+
 	private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
 
 	private TurnPipeline pipeline(ScriptedChatModel model) {
 		UsageLedger recording = (caller, usage) -> Mono.fromRunnable(() -> this.ledger.add(usage));
-		return new TurnPipeline(model, this.renderer, this.budget, recording, this.clock);
+		return new TurnPipeline(model, this.renderer, this.budget, recording, this.clock, new ResponseCache(this.cache));
 	}
 
 	private static TurnRequest request() {
 		return new TurnRequest(CALLER, new Prompt(List.of(new UserMessage("Where is my order?")),
-				InferenceChatOptions.builder().model("scripted").maxTokens(MAX_TOKENS).build()), true);
+				InferenceChatOptions.builder().model("scripted").maxTokens(MAX_TOKENS).build()), true, false);
 	}
 
 	private AdmittedTurn<String> admit(ScriptedChatModel model) {
@@ -287,6 +290,79 @@ class TurnPipelineTests {
 	}
 
 	/** A budget of 1,000 tokens that records what is reserved and settled, or refuses. */
+	private AdmittedTurn<String> admitCached(ScriptedChatModel model, Double temperature) {
+		TurnRequest cached = new TurnRequest(CALLER, new Prompt(List.of(new UserMessage("Where is my order?")),
+				InferenceChatOptions.builder().model("scripted").maxTokens(MAX_TOKENS).temperature(temperature).build()),
+				true, true);
+		AdmittedTurn<String> turn = pipeline(model).admit(cached, this.storage).block(Duration.ofSeconds(5));
+		assertThat(turn).isNotNull();
+		return turn;
+	}
+
+	@Test
+	void aDeterministicAnswerIsKeptAndReplayedWithoutTheModelAndWithoutCharge() {
+		AdmittedTurn<String> first = admitCached(ScriptedChatModel.finishing(FinishReason.STOP, PROMPT_TOKENS, "Hel", "lo"),
+				0.0);
+		assertThat(first.cacheStatus()).isEqualTo("miss");
+		first.events().blockLast(Duration.ofSeconds(5));
+		assertThat(this.cache.entries).hasSize(1);
+		assertThat(String.join("", this.cache.entries.values())).contains("Hello");
+
+		ScriptedChatModel untouched = ScriptedChatModel.finishing(FinishReason.STOP, PROMPT_TOKENS, "never");
+		AdmittedTurn<String> second = admitCached(untouched, 0.0);
+		assertThat(second.cacheStatus()).isEqualTo("hit");
+		List<TurnEvent<String>> events = second.events().collectList().block(Duration.ofSeconds(5));
+		assertThat(untouched.subscriptions).as("no model computes a replay").hasValue(0);
+		assertThat(events.get(0)).isEqualTo(TurnEvent.Delta.text("Hello"));
+		TurnEvent.Finished<String> end = (TurnEvent.Finished<String>) events.get(1);
+		assertThat(end.outcome().usage().cacheHit()).isTrue();
+		assertThat(end.outcome().usage().completionTokens()).as("what the answer is worth").isEqualTo(2);
+		assertThat(this.budget.settled).containsExactly((long) PROMPT_TOKENS + 2, 0L);
+		assertThat(this.ledger).extracting(UsageRecord::cacheHit).containsExactly(false, true);
+	}
+
+	@Test
+	void aSampledAnswerOrOneCutShortIsNeverCached() {
+		AdmittedTurn<String> sampled = admitCached(ScriptedChatModel.finishing(FinishReason.STOP, PROMPT_TOKENS, "x"), 0.7);
+		assertThat(sampled.cacheStatus()).as("not deterministic").isNull();
+		sampled.events().blockLast(Duration.ofSeconds(5));
+		AdmittedTurn<String> cut = admitCached(ScriptedChatModel.stalling("a", "b"), 0.0);
+		StepVerifier.create(cut.events()).expectNextCount(2).thenCancel().verify(Duration.ofSeconds(5));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.ledger.size() == 2);
+		assertThat(this.cache.entries).isEmpty();
+	}
+
+	/** The encrypted cache's contract, in a map: enough to see what the pipeline keeps. */
+	private static final class MapCache implements dev.enclave.privacy.EncryptedCache {
+
+		final Map<String, String> entries = new java.util.concurrent.ConcurrentHashMap<>();
+
+		@Override
+		public String name() {
+			return ResponseCache.NAME;
+		}
+
+		@Override
+		public java.util.Optional<String> get(dev.enclave.privacy.CacheScope scope, String key) {
+			return java.util.Optional.ofNullable(this.entries.get(scope.tenant() + key));
+		}
+
+		@Override
+		public void put(dev.enclave.privacy.CacheScope scope, String key, String value) {
+			this.entries.put(scope.tenant() + key, value);
+		}
+
+		@Override
+		public void evictTenant(TenantId tenant) {
+			this.entries.keySet().removeIf((key) -> key.startsWith(tenant.toString()));
+		}
+
+		@Override
+		public void evictConversation(dev.enclave.shared.ConversationId conversation) {
+		}
+
+	}
+
 	private static final class RecordingBudget implements TokenBudget {
 
 		final List<Long> reserved = new CopyOnWriteArrayList<>();
