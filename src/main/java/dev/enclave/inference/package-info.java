@@ -1,7 +1,12 @@
 /**
- * Inference: runs language models in-process and offers them to the rest of Enclave as
- * Spring AI's {@code ChatModel} and {@code StreamingChatModel}, so callers never know which
- * engine answers. It owns the verified loading of Hugging Face checkpoints (SHA-256
+ * Inference: runs language models in-process, or on OpenAI-compatible model servers (vLLM,
+ * SGLang) Enclave sits in front of, and offers them to the rest of Enclave as one model
+ * catalog and Spring AI's {@code ChatModel} and {@code StreamingChatModel} (plus
+ * {@code TextEmbeddings} for the servers' embedding models), so callers never know which
+ * engine answers. For the servers it owns routing (weighted, least in flight), health
+ * checks, a circuit breaker and concurrency limit per server, failover before the first
+ * token, and the mapping of their failures to the envelope; their API keys are never
+ * logged. For the local engine it owns the verified loading of Hugging Face checkpoints (SHA-256
  * manifest, own memory-mapped safetensors reader), the LLaMA, Qwen2 and GLM-4 decoders on
  * DJL/PyTorch, the continuous-batching scheduler of each replica (a tenant-fair priority
  * queue with deadlines, KV memory admission, preemption, out-of-memory recovery, prefix
