@@ -152,6 +152,29 @@ class RemoteBackendsIT extends RemoteIT {
 	}
 
 	@Test
+	void aClientThatLeavesClosesTheServersRequest() {
+		int before = ScriptedUpstream.abandoned();
+		SOLO.chat(Reply.gated(List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
+				chunk("{\"content\":\"Thinking\"}", null)), reactor.core.publisher.Mono.never(), List.of()));
+		List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		reactor.core.Disposable stream = http().post()
+			.uri("/v1/chat/completions")
+			.headers((headers) -> headers.setBearerAuth(this.key))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("model", "scripted/solo", "stream", true, "messages",
+					List.of(Map.of("role", "user", "content", "Hi"))))
+			.exchange()
+			.returnResult(String.class)
+			.getResponseBody()
+			.subscribe(received::add);
+		await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch((event) -> event.contains("Thinking")));
+		stream.dispose();
+		// vLLM aborts a request whose connection closes; the scripted server sees it close.
+		await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedUpstream.abandoned() > before);
+		assertThat(prometheus()).contains("enclave_upstream_requests_total{backend=\"solo\",outcome=\"cancelled\"}");
+	}
+
+	@Test
 	void withoutTheServersUsageTheModelsOwnTokenizerCounts() throws Exception {
 		SOLO.chat(Reply.stream(List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
 				chunk("{\"content\":\"Counted by Enclave\"}", null), chunk("{}", "stop"))));

@@ -48,6 +48,9 @@ public final class ScriptedUpstream implements AutoCloseable {
 
 	private final AtomicReference<Reply> models = new AtomicReference<>();
 
+	/** Streamed replies whose client went away before they ended. */
+	private static final java.util.concurrent.atomic.AtomicInteger ABANDONED = new java.util.concurrent.atomic.AtomicInteger();
+
 	private ScriptedUpstream(List<String> modelIds) {
 		this.models.set(modelList(modelIds));
 		// Loops of its own: the global ones die with the first application context that closes.
@@ -89,6 +92,11 @@ public final class ScriptedUpstream implements AutoCloseable {
 	/** {@code GET /v1/models} lists {@code ids} again. */
 	public void listing(String... ids) {
 		this.models.set(modelList(List.of(ids)));
+	}
+
+	/** How many gated replies, on any server, lost their client (the connection closed) before they ended. */
+	public static int abandoned() {
+		return ABANDONED.get();
 	}
 
 	/** Forgets queued replies and recorded requests. */
@@ -176,7 +184,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 			return new Reply((response) -> events(response).sendString(Flux.fromIterable(before)
 				.concatWith(gate.thenMany(Flux.fromIterable(after)))
 				.map((chunk) -> "data: " + chunk + "\n\n")
-				.concatWithValues("data: [DONE]\n\n")));
+				.concatWithValues("data: [DONE]\n\n")
+				.doOnCancel(ABANDONED::incrementAndGet)));
 		}
 
 		/** Some chunks, then silence: the connection stays open and nothing more comes. */
