@@ -127,16 +127,7 @@ class RemoteBackendsIT extends RemoteIT {
 				chunk("{\"content\":\"first\"}", null)), gate.asMono(),
 				List.of(chunk("{\"content\":\" second\"}", null), chunk("{}", "stop"), usage(3, 2))));
 		List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-		reactor.core.Disposable stream = http().post()
-			.uri("/v1/chat/completions")
-			.headers((headers) -> headers.setBearerAuth(this.key))
-			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("model", "scripted/solo", "stream", true, "messages",
-					List.of(Map.of("role", "user", "content", "Hi"))))
-			.exchange()
-			.returnResult(String.class)
-			.getResponseBody()
-			.subscribe(received::add);
+		reactor.core.Disposable stream = streamFromSolo(received);
 		try {
 			// The server holds back the rest of its answer until the client has the first piece.
 			await().atMost(Duration.ofSeconds(10))
@@ -157,16 +148,7 @@ class RemoteBackendsIT extends RemoteIT {
 		SOLO.chat(Reply.gated(List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
 				chunk("{\"content\":\"Thinking\"}", null)), reactor.core.publisher.Mono.never(), List.of()));
 		List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-		reactor.core.Disposable stream = http().post()
-			.uri("/v1/chat/completions")
-			.headers((headers) -> headers.setBearerAuth(this.key))
-			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("model", "scripted/solo", "stream", true, "messages",
-					List.of(Map.of("role", "user", "content", "Hi"))))
-			.exchange()
-			.returnResult(String.class)
-			.getResponseBody()
-			.subscribe(received::add);
+		reactor.core.Disposable stream = streamFromSolo(received);
 		await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch((event) -> event.contains("Thinking")));
 		stream.dispose();
 		// vLLM aborts a request whose connection closes; the scripted server sees it close.
@@ -362,6 +344,20 @@ class RemoteBackendsIT extends RemoteIT {
 			SOLO.listing("scripted/solo", "scripted/embed");
 		}
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> readiness(200));
+	}
+
+	/** Streams a completion from {@code scripted/solo}, each event's data into {@code received} as it comes. */
+	private reactor.core.Disposable streamFromSolo(List<String> received) {
+		return http().post()
+			.uri("/v1/chat/completions")
+			.headers((headers) -> headers.setBearerAuth(this.key))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("model", "scripted/solo", "stream", true, "messages",
+					List.of(Map.of("role", "user", "content", "Hi"))))
+			.exchange()
+			.returnResult(String.class)
+			.getResponseBody()
+			.subscribe(received::add);
 	}
 
 	private String complete(String model) {

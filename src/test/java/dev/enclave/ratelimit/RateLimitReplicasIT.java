@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.enclave.support.EnclaveIT;
 import dev.enclave.support.Envelopes;
-import dev.enclave.support.Identities;
 import dev.enclave.support.ReplicaApps;
 import dev.enclave.support.TestDatabase;
 import org.junit.jupiter.api.Test;

@@ -27,7 +27,6 @@ import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.metadata.Usage;
-import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.model.StreamingChatModel;
@@ -43,7 +42,7 @@ import org.springframework.ai.chat.prompt.Prompt;
  * model is run as it was rendered; any other prompt is rendered first. Each request has its
  * own KV cache, so no conversation ever sees another's context.
  */
-final class DjlChatModel implements ChatModel, StreamingChatModel {
+final class DjlChatModel implements StreamingChatModel {
 
 	private final ModelRegistry registry;
 
@@ -58,19 +57,6 @@ final class DjlChatModel implements ChatModel, StreamingChatModel {
 	}
 
 	@Override
-	public ChatResponse call(Prompt prompt) {
-		List<ChatResponse> chunks = stream(prompt).collectList().block();
-		StringBuilder text = new StringBuilder();
-		ChatResponse last = null;
-		for (ChatResponse chunk : chunks) {
-			text.append(chunk.getResult().getOutput().getText());
-			last = chunk;
-		}
-		return new ChatResponse(List.of(new Generation(new AssistantMessage(text.toString()),
-				last.getResult().getMetadata())), last.getMetadata());
-	}
-
-	@Override
 	public Flux<ChatResponse> stream(Prompt prompt) {
 		return Flux.defer(() -> {
 			ChatOptions options = prompt.getOptions();
@@ -80,11 +66,6 @@ final class DjlChatModel implements ChatModel, StreamingChatModel {
 							: this.renderer.render(prompt).map((rendered) -> ((RenderedChatPrompt) rendered).request());
 			return request.flatMapMany((generation) -> generate(model, generation, options));
 		});
-	}
-
-	@Override
-	public ChatOptions getDefaultOptions() {
-		return InferenceChatOptions.builder().model(this.registry.firstModel()).build();
 	}
 
 	private Flux<ChatResponse> generate(ServedModel model, GenerationRequest request, @Nullable ChatOptions options) {

@@ -1,10 +1,14 @@
 package dev.enclave.inference.internal;
 
+import java.util.List;
+
 import dev.enclave.inference.InferenceChatOptions;
 import reactor.core.publisher.Flux;
 
+import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.model.StreamingChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
@@ -17,19 +21,33 @@ final class RoutingChatModel implements ChatModel, StreamingChatModel {
 
 	private final Models models;
 
-	private final DjlChatModel local;
+	private final StreamingChatModel local;
 
-	private final ChatModel remote;
+	private final StreamingChatModel remote;
 
-	RoutingChatModel(Models models, DjlChatModel local, ChatModel remote) {
+	RoutingChatModel(Models models, StreamingChatModel local, StreamingChatModel remote) {
 		this.models = models;
 		this.local = local;
 		this.remote = remote;
 	}
 
+	/** The whole answer: the stream's text joined, with the last chunk's finish and usage. Blocks: never on an event loop. */
 	@Override
 	public ChatResponse call(Prompt prompt) {
-		return engine(prompt).call(prompt);
+		List<ChatResponse> chunks = stream(prompt).collectList().block();
+		StringBuilder text = new StringBuilder();
+		ChatResponse last = null;
+		for (ChatResponse chunk : chunks) {
+			if (chunk.getResult() != null && chunk.getResult().getOutput().getText() != null) {
+				text.append(chunk.getResult().getOutput().getText());
+			}
+			last = chunk;
+		}
+		if (last == null) {
+			throw new IllegalStateException("The engine answered nothing");
+		}
+		return new ChatResponse(List.of(new Generation(new AssistantMessage(text.toString()),
+				last.getResult().getMetadata())), last.getMetadata());
 	}
 
 	@Override
@@ -42,7 +60,7 @@ final class RoutingChatModel implements ChatModel, StreamingChatModel {
 		return InferenceChatOptions.builder().model(this.models.defaultModel()).build();
 	}
 
-	private ChatModel engine(Prompt prompt) {
+	private StreamingChatModel engine(Prompt prompt) {
 		ChatOptions options = prompt.getOptions();
 		return this.models.isRemote((options != null) ? options.getModel() : null) ? this.remote : this.local;
 	}

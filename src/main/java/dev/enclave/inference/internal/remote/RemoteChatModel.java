@@ -1,11 +1,9 @@
 package dev.enclave.inference.internal.remote;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.ModelKind;
 import dev.enclave.inference.PassthroughFields;
 import dev.enclave.inference.ToolCallDelta;
@@ -15,8 +13,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.ai.chat.messages.AssistantMessage;
-import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.model.StreamingChatModel;
@@ -32,7 +28,7 @@ import org.springframework.ai.chat.prompt.Prompt;
  * the first token it never is, since the client has seen part of an answer: the stream ends
  * with the error.
  */
-public final class RemoteChatModel implements ChatModel, StreamingChatModel {
+public final class RemoteChatModel implements StreamingChatModel {
 
 	private static final Logger log = LoggerFactory.getLogger(RemoteChatModel.class);
 
@@ -52,19 +48,6 @@ public final class RemoteChatModel implements ChatModel, StreamingChatModel {
 	}
 
 	@Override
-	public ChatResponse call(Prompt prompt) {
-		List<ChatResponse> chunks = stream(prompt).collectList().block();
-		StringBuilder text = new StringBuilder();
-		ChatResponse last = null;
-		for (ChatResponse chunk : chunks) {
-			text.append(chunk.getResult().getOutput().getText());
-			last = chunk;
-		}
-		return new ChatResponse(List.of(new Generation(new AssistantMessage(text.toString()),
-				last.getResult().getMetadata())), last.getMetadata());
-	}
-
-	@Override
 	public Flux<ChatResponse> stream(Prompt prompt) {
 		return Flux.defer(() -> {
 			ChatOptions options = prompt.getOptions();
@@ -72,11 +55,6 @@ public final class RemoteChatModel implements ChatModel, StreamingChatModel {
 			ObjectNode body = this.bodies.request(model.name(), prompt);
 			return attempt(model, body, new HashSet<>(), ATTEMPTS, null);
 		});
-	}
-
-	@Override
-	public ChatOptions getDefaultOptions() {
-		return InferenceChatOptions.builder().build();
 	}
 
 	private Flux<ChatResponse> attempt(RemoteModel model, ObjectNode body, Set<Backend> tried, int attemptsLeft,

@@ -6,6 +6,7 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.inference.ModelKind;
 import dev.enclave.inference.PromptRenderer;
 import dev.enclave.inference.RenderedPrompt;
+import dev.enclave.inference.internal.CountedPrompt;
 import dev.enclave.inference.internal.PromptFitting;
 import dev.enclave.inference.internal.PromptWork;
 import org.jspecify.annotations.Nullable;
@@ -103,45 +104,7 @@ public final class RemotePromptRenderer implements PromptRenderer {
 		// Without max_tokens the answer may fill the context: that is what the budget holds.
 		int maxTokens = (requested != null) ? requested : Math.max(1, context - tokens);
 		ChatOptions settled = ((options != null) ? options.mutate() : ChatOptions.builder()).model(model.name()).build();
-		return new RemotePrompt(List.copyOf(messages), settled, model.name(), tokens, maxTokens);
-	}
-
-	/** A counted prompt for a remote model: the messages and options the server gets. */
-	static final class RemotePrompt extends Prompt implements RenderedPrompt {
-
-		private final String model;
-
-		private final int promptTokens;
-
-		private final int maxTokens;
-
-		RemotePrompt(List<Message> messages, ChatOptions options, String model, int promptTokens, int maxTokens) {
-			super(messages, options);
-			this.model = model;
-			this.promptTokens = promptTokens;
-			this.maxTokens = maxTokens;
-		}
-
-		@Override
-		public Prompt prompt() {
-			return this;
-		}
-
-		@Override
-		public String model() {
-			return this.model;
-		}
-
-		@Override
-		public int promptTokens() {
-			return this.promptTokens;
-		}
-
-		@Override
-		public int maxTokens() {
-			return this.maxTokens;
-		}
-
+		return new CountedPrompt(List.copyOf(messages), settled, model.name(), tokens, maxTokens);
 	}
 
 }
