@@ -3,7 +3,8 @@
  * {@code ConversationId}, and {@code FinishReason}, how a generation ended, from the engine
  * to the stored row). Only value types live here, no behaviour and no Spring beans, so the
  * lowest modules (privacy) and the highest (assistant) can name the same tenant,
- * conversation and outcome without depending on each other.
+ * conversation and outcome without depending on each other. {@code CommandFailure} is the one
+ * exception every module's operator command ends with, carrying the documented exit code.
  */
 @ApplicationModule(displayName = "Shared kernel", allowedDependencies = {})
 @NullMarked

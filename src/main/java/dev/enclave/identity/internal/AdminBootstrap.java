@@ -21,9 +21,8 @@ import org.springframework.stereotype.Component;
  * can be used at once. The password comes from {@code ENCLAVE_ADMIN_PASSWORD}; without one a
  * random password is printed once, to the console only, never to the log.
  *
- * <p>It is the first runner. Spring Boot calls runners of equal order in no fixed order, and
- * a key command ({@code enclave.privacy.command}) closes the application when it is done, so
- * a runner left unordered may meet a closed database pool.
+ * <p>Only the server runs it: the operator's commands ({@code keys}, {@code model}) start
+ * without this module.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

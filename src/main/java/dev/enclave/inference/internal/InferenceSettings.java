@@ -125,11 +125,14 @@ record InferenceSettings(@DefaultValue({}) @Valid List<Model> models, @DefaultVa
 	 * {@code float32} or {@code float16}
 	 * @param maxContext longest prompt plus answer; 0 for the checkpoint's own limit
 	 * @param sha256sumsDigest the SHA-256 the checkpoint's {@code SHA256SUMS} must have
+	 * @param signaturePublicKey a Tink public keyset file; when set, the checkpoint must carry
+	 * {@code SHA256SUMS.sig}, a signature of its manifest by that key ({@code model sign}), or
+	 * it is never served
 	 */
 	record Model(@NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}") String name, @NotNull Path path,
 			@DefaultValue("auto") @NotBlank String device, @DefaultValue("auto") @NotBlank String dtype,
 			@DefaultValue("0") @PositiveOrZero int maxContext,
-			@Nullable @Pattern(regexp = "[0-9a-fA-F]{64}") String sha256sumsDigest) {
+			@Nullable @Pattern(regexp = "[0-9a-fA-F]{64}") String sha256sumsDigest, @Nullable Path signaturePublicKey) {
 
 		Model {
 			DeviceSpec.parseAll(device);

@@ -56,7 +56,7 @@ final class ModelRegistry implements AutoCloseable {
 		if (demo) {
 			Path directory = DemoCheckpoint.ensure(dataDirectory.directory("models").resolve("demo"));
 			// One replica on the CPU: the demo model is for trying things, not for filling GPUs.
-			models = List.of(new InferenceSettings.Model("demo", directory, "cpu", "auto", 0, null));
+			models = List.of(new InferenceSettings.Model("demo", directory, "cpu", "auto", 0, null, null));
 			log.info("No model is configured: serving the generated demo model from {} ({})", directory,
 					DemoCheckpoint.LABEL);
 		}
@@ -121,7 +121,8 @@ final class ModelRegistry implements AutoCloseable {
 		Path path = settings.path().toAbsolutePath();
 		DataType type = computeType(settings.dtype(), devices.get(0));
 		List<DecoderModel> replicas = new ArrayList<>();
-		try (Checkpoint checkpoint = Checkpoint.open(path, settings.sha256sumsDigest())) {
+		try (Checkpoint checkpoint = Checkpoint.open(path, settings.sha256sumsDigest(),
+				settings.signaturePublicKey())) {
 			MemoryPlan plan = MemoryPlan.of(checkpoint, type, settings.maxContext());
 			for (Device device : devices) {
 				// The preflight: refuse with both numbers before loading, not out of memory half-way.

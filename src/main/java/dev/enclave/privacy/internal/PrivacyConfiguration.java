@@ -11,7 +11,6 @@ import dev.enclave.privacy.EncryptedCaches;
 import dev.enclave.storage.DataDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -68,9 +67,9 @@ class PrivacyConfiguration {
 	}
 
 	@Bean
-	KeysetCommands keysetCommands(PrivacySettings settings, LoadedKeyset keyset, DataDirectory dataDirectory,
-			DataKeyStore store, DataKeyRewrapper rewrapper, ApplicationContext context) {
-		return new KeysetCommands(settings, keyset, new KeysetFileWriter(dataDirectory), store, rewrapper, context);
+	KeysetAdministration keysetAdministration(LoadedKeyset keyset, DataDirectory dataDirectory, DataKeyStore store,
+			DataKeyRewrapper rewrapper) {
+		return new KeysetAdministration(keyset, new KeysetFileWriter(dataDirectory), store, rewrapper);
 	}
 
 	@Bean

@@ -62,7 +62,7 @@ class InferenceSettingsTests {
 				"enclave.inference.models[0].path", "/srv/models/glm"));
 		assertThat(settings.models()).singleElement()
 			.isEqualTo(new InferenceSettings.Model("glm-4-9b-chat", Path.of("/srv/models/glm"), "auto", "auto", 0,
-					null));
+					null, null));
 	}
 
 	@Test

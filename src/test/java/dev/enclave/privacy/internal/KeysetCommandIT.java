@@ -1,5 +1,7 @@
 package dev.enclave.privacy.internal;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +12,10 @@ import java.util.List;
 import java.util.UUID;
 
 import com.google.crypto.tink.KeysetHandle;
-import dev.enclave.EnclaveApplication;
+import dev.enclave.EnclaveCommand;
 import dev.enclave.privacy.ContentCipher;
 import dev.enclave.privacy.ContentRef;
+import dev.enclave.shared.CommandFailure;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.shared.TenantId;
 import dev.enclave.storage.DataDirectory;
@@ -22,26 +25,21 @@ import dev.enclave.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The operator's key commands as they are run: {@code java -jar enclave.jar
- * --enclave.privacy.command=…}, each a whole application start without a web server, on a
- * copy of the installation's keyset file and the real database.
+ * The operator's key commands as they are run: {@code java -jar enclave.jar keys …}, each
+ * starting only the database and the keyset, on a copy of the installation's keyset file
+ * and the real database.
  */
-@ExtendWith(OutputCaptureExtension.class)
 class KeysetCommandIT extends EnclaveIT {
 
 	@Autowired
@@ -74,54 +72,79 @@ class KeysetCommandIT extends EnclaveIT {
 	}
 
 	@Test
-	void rotatesTheKeysetFileThenReWrapsEveryDataKey(CapturedOutput output) throws Exception {
+	void rotatesTheKeysetFileThenReWrapsEveryDataKey() throws Exception {
 		long oldPrimary = Integer.toUnsignedLong(this.installed.handle().getPrimary().getId());
 
-		try (ConfigurableApplicationContext listing = command("list-keys")) {
-			assertThat(listing).as("a command starts no web server").isNotInstanceOf(WebServerApplicationContext.class);
-		}
-		assertThat(output).contains("KEK key " + oldPrimary + ": ENABLED, primary, wraps");
+		assertThat(keys("list").out()).contains("KEK key " + oldPrimary + ": ENABLED, primary, wraps");
 
-		command("add-key").close();
+		Result add = keys("add");
 		KeysetHandle added = read();
 		assertThat(added.size()).isEqualTo(this.installed.handle().size() + 1);
 		assertThat(Integer.toUnsignedLong(added.getPrimary().getId())).as("added, not yet primary").isEqualTo(oldPrimary);
 		long newKey = Integer.toUnsignedLong(added.getAt(added.size() - 1).getId());
+		assertThat(add.out()).contains("Added KEK key " + newKey).contains("keys promote " + newKey);
 		assertThat(Files.getPosixFilePermissions(this.keysetFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-		command("promote-key", "--enclave.privacy.key-id=" + newKey).close();
+		keys("promote", Long.toString(newKey));
 		this.allKeys = read();
 		assertThat(Integer.toUnsignedLong(this.allKeys.getPrimary().getId())).isEqualTo(newKey);
 		assertThat(this.table.liveNotWrappedBy(newKey)).as("promotion alone moves no data key").isPositive();
-		assertThatThrownBy(() -> command("delete-key", "--enclave.privacy.key-id=" + oldPrimary).close())
-			.as("the old key still wraps data keys")
-			.hasStackTraceContaining("run rewrap first");
+		Result refused = run(CommandFailure.FAILED, "keys", "delete", Long.toString(oldPrimary));
+		assertThat(refused.err()).as("the old key still wraps data keys").contains("run keys rewrap first");
 
-		command("rewrap").close();
+		assertThat(keys("rewrap").out()).contains("Re-wrapped").contains("with KEK key " + newKey);
 		assertThat(this.table.liveNotWrappedBy(newKey)).isZero();
-		assertThat(output).contains("Re-wrapped").contains("with KEK key " + newKey);
 
-		command("delete-key", "--enclave.privacy.key-id=" + oldPrimary).close();
+		keys("delete", Long.toString(oldPrimary));
 		KeysetHandle retired = read();
 		assertThat(retired.size()).isEqualTo(this.allKeys.size() - 1);
 		assertThat(Integer.toUnsignedLong(retired.getPrimary().getId())).isEqualTo(newKey);
-		assertThatThrownBy(() -> command("delete-key", "--enclave.privacy.key-id=" + newKey).close())
-			.as("never the primary")
-			.hasStackTraceContaining("is the primary");
+		assertThat(run(CommandFailure.FAILED, "keys", "delete", Long.toString(newKey)).err()).as("never the primary")
+			.contains("is the primary");
 	}
 
 	@Test
-	void promoteKeyRefusesAKeyTheKeysetDoesNotHave() {
-		assertThatThrownBy(() -> command("promote-key", "--enclave.privacy.key-id=12345").close())
-			.hasStackTraceContaining("The keyset has no key 12345");
+	void promoteRefusesAKeyTheKeysetDoesNotHave() {
+		assertThat(run(CommandFailure.FAILED, "keys", "promote", "12345").err()).contains("The keyset has no key 12345");
 	}
 
 	@Test
 	void aKeysetFromTheEnvironmentIsNotChangedInPlace() throws Exception {
 		String json = Files.readString(this.keysetFile, StandardCharsets.UTF_8);
 		String base64 = Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-		assertThatThrownBy(() -> run("--enclave.keyset=" + base64, "--enclave.privacy.command=add-key").close())
-			.hasStackTraceContaining("The keyset comes from ENCLAVE_KEYSET");
+		assertThat(run(CommandFailure.FAILED, "keys", "add", "--enclave.keyset=" + base64,
+				"--enclave.data-dir=" + this.dir.resolve("data"), "--enclave.db.url=" + TestDatabase.server().jdbcUrl(),
+				"--enclave.db.user=" + EmbeddedPostgresServer.USER)
+			.err())
+			.contains("The keyset comes from ENCLAVE_KEYSET");
+	}
+
+	@Test
+	void theDeprecatedPropertyStillRunsTheCommand() {
+		long primary = Integer.toUnsignedLong(this.installed.handle().getPrimary().getId());
+		Result listed = run(0, "--enclave.privacy.command=list-keys", "--enclave.keyset-file=" + this.keysetFile,
+				"--enclave.data-dir=" + this.dir.resolve("data"), "--enclave.db.url=" + TestDatabase.server().jdbcUrl(),
+				"--enclave.db.user=" + EmbeddedPostgresServer.USER);
+		assertThat(listed.out()).contains("KEK key " + primary + ": ENABLED, primary");
+		assertThat(listed.err()).contains("deprecated").contains("java -jar enclave.jar keys list");
+	}
+
+	@Test
+	void anUnreachableDatabaseIsExitCodeThree() {
+		Result result = run(CommandFailure.UNAVAILABLE, "keys", "list", "--enclave.keyset-file=" + this.keysetFile,
+				"--enclave.data-dir=" + this.dir.resolve("data"), "--enclave.db.url=jdbc:postgresql://127.0.0.1:1/enclave",
+				"--enclave.db.user=enclave");
+		assertThat(result.err()).startsWith("enclave keys list: Cannot start the database and the keyset");
+	}
+
+	@Test
+	void aKeysCommandStartsTheDatabaseAndTheKeysetOnly() {
+		try (ConfigurableApplicationContext context = KeyCommandContext.start(configuration())) {
+			assertThat(context).as("no web server").isNotInstanceOf(WebServerApplicationContext.class);
+			assertThat(context.getBeansOfType(ChatModel.class)).as("no model").isEmpty();
+			assertThat(context.containsBean("adminBootstrap")).as("no administrator bootstrap").isFalse();
+			assertThat(KeyCommandContext.administration(context).list()).isNotEmpty();
+		}
 	}
 
 	/** Whatever the test did, every data key goes back to the installed primary. */
@@ -139,24 +162,37 @@ class KeysetCommandIT extends EnclaveIT {
 		assertThat(this.table.liveNotWrappedBy(installedPrimary)).isZero();
 	}
 
-	private ConfigurableApplicationContext command(String command, String... more) {
-		List<String> args = new ArrayList<>(List.of("--enclave.keyset-file=" + this.keysetFile,
-				"--enclave.privacy.command=" + command));
-		args.addAll(List.of(more));
-		return run(args.toArray(String[]::new));
+	private Result keys(String... command) {
+		List<String> args = new ArrayList<>(List.of("keys"));
+		args.addAll(List.of(command));
+		return run(0, args.toArray(String[]::new));
 	}
 
-	private ConfigurableApplicationContext run(String... args) {
-		List<String> all = new ArrayList<>(List.of("--enclave.db.url=" + TestDatabase.server().jdbcUrl(),
-				"--enclave.db.user=" + EmbeddedPostgresServer.USER, "--enclave.data-dir=" + this.dir.resolve("data")));
-		all.addAll(List.of(args));
-		return new SpringApplicationBuilder(EnclaveApplication.class).run(all.toArray(String[]::new));
+	/** Runs the command line with this installation's configuration, expecting {@code exitCode}. */
+	private Result run(int exitCode, String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		if (args[0].equals("keys") && all.stream().noneMatch((arg) -> arg.startsWith("--enclave.keyset"))) {
+			all.addAll(configuration());
+		}
+		StringWriter out = new StringWriter();
+		StringWriter err = new StringWriter();
+		int code = EnclaveCommand.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+		assertThat(code).as("exit code of %s; stderr: %s", all, err).isEqualTo(exitCode);
+		return new Result(out.toString(), err.toString());
+	}
+
+	private List<String> configuration() {
+		return List.of("--enclave.keyset-file=" + this.keysetFile, "--enclave.data-dir=" + this.dir.resolve("data"),
+				"--enclave.db.url=" + TestDatabase.server().jdbcUrl(), "--enclave.db.user=" + EmbeddedPostgresServer.USER);
 	}
 
 	private KeysetHandle read() {
 		return new KeysetLoader(new KeysetSettings(null, this.keysetFile, null), new DataDirectory(this.dir.resolve("unused")))
 			.load()
 			.handle();
+	}
+
+	record Result(String out, String err) {
 	}
 
 }

@@ -36,15 +36,12 @@ class SettingsBindingTests {
 		assertThat(defaults.dataKeyCacheSize()).isEqualTo(10_000);
 		assertThat(defaults.cacheTtl()).isEqualTo(Duration.ofMinutes(10));
 		assertThat(defaults.cacheMaxSize()).isEqualTo(10_000);
-		assertThat(defaults.command()).isNull();
 
 		PrivacySettings set = binder(Map.of("ENCLAVE_PRIVACY_DATA_KEY_CACHE_TTL", "1m", "ENCLAVE_PRIVACY_CACHE_MAX_SIZE",
-				"50", "ENCLAVE_PRIVACY_COMMAND", "promote-key", "ENCLAVE_PRIVACY_KEY_ID", "4027843716"))
+				"50"))
 			.bindOrCreate("enclave.privacy", PrivacySettings.class);
 		assertThat(set.dataKeyCacheTtl()).isEqualTo(Duration.ofMinutes(1));
 		assertThat(set.cacheMaxSize()).isEqualTo(50);
-		assertThat(set.command()).isEqualTo(KeysetCommand.PROMOTE_KEY);
-		assertThat(set.keyId()).isEqualTo(4027843716L);
 	}
 
 	private static Binder binder(Map<String, Object> variables) {

@@ -74,10 +74,35 @@ public final class Checkpoint implements AutoCloseable {
 	 * altered or malformed
 	 */
 	public static Checkpoint open(Path directory, @Nullable String pinnedManifestDigest) {
+		return open(directory, pinnedManifestDigest, null);
+	}
+
+	/**
+	 * Verifies and opens the checkpoint in {@code directory}, which must also carry a valid
+	 * signature of its manifest when {@code signaturePublicKey} is set.
+	 * @param pinnedManifestDigest the SHA-256 {@code SHA256SUMS} must have, or null
+	 * @param signaturePublicKey the Tink public keyset {@code SHA256SUMS.sig} must verify
+	 * with, or null
+	 * @throws CheckpointException naming the file, when anything is missing, unlisted,
+	 * altered, malformed or not signed by that key
+	 */
+	public static Checkpoint open(Path directory, @Nullable String pinnedManifestDigest,
+			@Nullable Path signaturePublicKey) {
 		if (!Files.isDirectory(directory)) {
 			throw new CheckpointException("checkpoint directory " + directory + " does not exist");
 		}
-		Sha256Manifest manifest = Sha256Manifest.read(directory, pinnedManifestDigest);
+		String pinned = pinnedManifestDigest;
+		if (signaturePublicKey != null) {
+			String signed = ManifestSignatures.verify(directory, signaturePublicKey);
+			if (pinned != null && !pinned.equalsIgnoreCase(signed)) {
+				throw new CheckpointException(Sha256Manifest.FILE_NAME + " in " + directory + " is signed with SHA-256 "
+						+ signed + " but sha256sums-digest pins " + pinned.toLowerCase(java.util.Locale.ROOT));
+			}
+			// Pinning the signed bytes: the files are checked against exactly the manifest
+			// whose signature was verified, even if the file is replaced in between.
+			pinned = signed;
+		}
+		Sha256Manifest manifest = Sha256Manifest.read(directory, pinned);
 		Set<String> loaded = new LinkedHashSet<>(List.of(CONFIG, TOKENIZER, TOKENIZER_CONFIG));
 		for (String required : loaded) {
 			if (!Files.isRegularFile(directory.resolve(required))) {
