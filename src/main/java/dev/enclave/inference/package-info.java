@@ -16,7 +16,11 @@
  * model readiness and {@code GET /v1/models}. It never stores or logs prompts and answers;
  * all it keeps of a prompt past its request is the in-memory KV of its first blocks, for the
  * same tenant only, bounded, expiring, and dropped when the tenant's data is erased. It never
- * downloads anything at run time, and never serves a model whose files failed verification.
+ * downloads anything at run time, and never serves a model whose files failed verification,
+ * nor, when a signature public key is configured, one whose manifest it did not sign. The
+ * operator's {@code model} commands ({@code ModelCommand}) fetch checkpoints from a Hugging
+ * Face hub or mirror (resumable, every file verified, the manifest written last), verify,
+ * list and sign them, without starting anything else.
  */
 @ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared", "privacy" })
 @NullMarked

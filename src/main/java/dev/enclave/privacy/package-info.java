@@ -5,6 +5,8 @@
  * rotation, the redactor that masks personal data in every structured log line and metric
  * label, and the encrypted in-memory cache. It never stores, reads or deletes another
  * module's rows, never writes content to disk in plain text, and knows nothing about HTTP.
+ * The operator's {@code keys} commands ({@code KeysCommand}) rotate the keyset with only the
+ * database and this module started.
  */
 @ApplicationModule(displayName = "Privacy", allowedDependencies = { "storage", "shared" })
 @NullMarked
