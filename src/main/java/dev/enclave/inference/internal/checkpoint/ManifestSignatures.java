@@ -1,11 +1,14 @@
 package dev.enclave.inference.internal.checkpoint;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -178,10 +181,14 @@ public final class ManifestSignatures {
 		try {
 			Path parent = file.toAbsolutePath().getParent();
 			Files.createDirectories(parent);
-			Path partial = Files.createTempFile(parent, file.getFileName() + ".", ".partial",
-					PosixFilePermissions.asFileAttribute(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-							java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)));
-			Files.writeString(partial, text, StandardCharsets.UTF_8);
+			Path partial = parent.resolve(file.getFileName() + ".partial");
+			Files.deleteIfExists(partial);
+			// Created owner-only, so the key is never readable by others, not even for a moment.
+			try (SeekableByteChannel channel = Files.newByteChannel(partial,
+					Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+				channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+			}
 			Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException ex) {
