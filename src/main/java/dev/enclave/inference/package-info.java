@@ -16,7 +16,9 @@
  * model readiness and {@code GET /v1/models}. It never stores or logs prompts and answers;
  * all it keeps of a prompt past its request is the in-memory KV of its first blocks, for the
  * same tenant only, bounded, expiring, and dropped when the tenant's data is erased. It never
- * downloads anything at run time, and never serves a model whose files failed verification.
+ * downloads anything at run time: models are pulled ahead of time from a Hugging Face hub or
+ * mirror ({@code internal.hub}), every file checked against the hub's digest and the directory
+ * sealed with {@code SHA256SUMS} last; and it never serves a model whose files failed verification.
  */
 @ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared", "privacy" })
 @NullMarked
