@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +34,8 @@ public final class Sha256Manifest {
 	public static final String FILE_NAME = "SHA256SUMS";
 
 	private static final Pattern LINE = Pattern.compile("([0-9a-fA-F]{64}) [ *](.+)");
+
+	private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
 
 	private static final int READ_BUFFER = 1 << 20;
 
@@ -81,15 +85,71 @@ public final class Sha256Manifest {
 			if (name.startsWith("./")) {
 				name = name.substring(2);
 			}
-			if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
+			if (!isSafeName(name)) {
 				throw new CheckpointException(FILE_NAME + " line " + (i + 1) + " names '" + name
-						+ "'; only files directly in the checkpoint directory may be listed");
+						+ "'; only relative paths inside the checkpoint directory may be listed");
 			}
 			if (digests.put(name, matcher.group(1).toLowerCase(Locale.ROOT)) != null) {
 				throw new CheckpointException(FILE_NAME + " lists " + name + " twice");
 			}
 		}
 		return new Sha256Manifest(digests, digest);
+	}
+
+	/**
+	 * Writes {@code digests} as the manifest of {@code directory}, one line per file sorted by
+	 * name, exactly as {@code sha256sum} would. The file appears under its name only when
+	 * complete (written beside it, then renamed), so a reader never sees half a manifest.
+	 * @param digests hex SHA-256 by relative path ({@code /} between directories)
+	 * @return the SHA-256 of the manifest, the value {@code sha256sums-digest} pins
+	 */
+	public static String write(Path directory, Map<String, String> digests) {
+		StringBuilder text = new StringBuilder();
+		new TreeMap<>(digests).forEach((name, digest) -> {
+			if (!isSafeName(name)) {
+				throw new IllegalArgumentException("'" + name + "' is not a relative path inside " + directory);
+			}
+			if (!DIGEST.matcher(digest).matches()) {
+				throw new IllegalArgumentException("'" + digest + "' for " + name + " is not a hex SHA-256");
+			}
+			text.append(digest.toLowerCase(Locale.ROOT)).append("  ").append(name).append('\n');
+		});
+		byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+		Path file = directory.resolve(FILE_NAME);
+		Path temporary = directory.resolve(FILE_NAME + ".tmp");
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				StandardOpenOption.TRUNCATE_EXISTING)) {
+			channel.write(ByteBuffer.wrap(bytes));
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			throw new CheckpointException("Cannot write " + temporary + ": " + ex.getMessage(), ex);
+		}
+		try {
+			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new CheckpointException("Cannot move " + temporary + " to " + file + ": " + ex.getMessage(), ex);
+		}
+		return HexFormat.of().formatHex(sha256().digest(bytes));
+	}
+
+	/**
+	 * Whether {@code name} may be listed: a normalised relative path ({@code onnx/model.onnx}),
+	 * never absolute, never with {@code ..}, {@code .} or empty segments, backslashes or
+	 * control characters, so no listed name can reach outside the directory or break a line.
+	 */
+	public static boolean isSafeName(String name) {
+		if (name.isEmpty() || name.startsWith("/") || name.contains("\\")
+				|| name.chars().anyMatch(Character::isISOControl)) {
+			return false;
+		}
+		for (String segment : name.split("/", -1)) {
+			if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** The listed file names and their digests, in manifest order. */

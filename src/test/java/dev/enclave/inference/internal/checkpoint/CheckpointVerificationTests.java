@@ -2,6 +2,7 @@ package dev.enclave.inference.internal.checkpoint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import dev.enclave.inference.testing.TinyCheckpoints;
 import dev.enclave.inference.testing.TinyCheckpoints.Kind;
@@ -9,6 +10,8 @@ import dev.enclave.inference.testing.TinyCheckpoints.Options;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -93,12 +96,30 @@ class CheckpointVerificationTests {
 			.withMessageContaining("sha256sums-digest pins " + other);
 	}
 
-	@Test
-	void aManifestThatReachesOutsideTheDirectoryIsRefused() throws Exception {
-		Files.writeString(this.directory.resolve("SHA256SUMS"), "0".repeat(64) + "  ../etc/passwd\n", 
-				java.nio.file.StandardOpenOption.APPEND);
+	@ParameterizedTest
+	@ValueSource(strings = { "../etc/passwd", "/etc/passwd", "onnx/../../etc/passwd", "onnx//model.onnx",
+			"onnx\\model.onnx" })
+	void aManifestThatReachesOutsideTheDirectoryIsRefused(String name) throws Exception {
+		Files.writeString(this.directory.resolve("SHA256SUMS"), "0".repeat(64) + "  " + name + "\n",
+				StandardOpenOption.APPEND);
 		assertThatExceptionOfType(CheckpointException.class).isThrownBy(() -> Checkpoint.open(this.directory, null))
-			.withMessageContaining("only files directly in the checkpoint directory");
+			.withMessageContaining("names '" + name + "'")
+			.withMessageContaining("only relative paths inside the checkpoint directory");
+	}
+
+	@Test
+	void aManifestMayListFilesInSubdirectories() throws Exception {
+		Path onnx = Files.createDirectory(this.directory.resolve("onnx"));
+		Files.writeString(onnx.resolve("model.onnx"), "graph");
+		Files.writeString(this.directory.resolve("SHA256SUMS"),
+				Sha256Manifest.sha256(onnx.resolve("model.onnx")) + "  onnx/model.onnx\n", StandardOpenOption.APPEND);
+		try (Checkpoint checkpoint = Checkpoint.open(this.directory, null)) {
+			assertThat(checkpoint.manifest().lists("onnx/model.onnx")).isTrue();
+		}
+		Files.writeString(onnx.resolve("model.onnx"), "tampered");
+		assertThatExceptionOfType(CheckpointException.class).isThrownBy(() -> Checkpoint.open(this.directory, null))
+			.withMessageStartingWith("onnx/model.onnx in ")
+			.withMessageContaining("does not match SHA256SUMS");
 	}
 
 }
