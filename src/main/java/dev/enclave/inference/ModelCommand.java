@@ -1,7 +1,11 @@
 package dev.enclave.inference;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,7 +15,16 @@ import dev.enclave.inference.internal.checkpoint.ManifestSignatures;
 import dev.enclave.inference.internal.checkpoint.ModelDirectory;
 import dev.enclave.inference.internal.checkpoint.ModelDirectory.Summary;
 import dev.enclave.inference.internal.checkpoint.ModelDirectory.Verified;
+import dev.enclave.inference.internal.hub.HubEndpoint;
+import dev.enclave.inference.internal.hub.HubException;
+import dev.enclave.inference.internal.hub.ModelIntegrityException;
+import dev.enclave.inference.internal.hub.ModelPuller;
+import dev.enclave.inference.internal.hub.PullProgress;
+import dev.enclave.inference.internal.hub.PullRequest;
+import dev.enclave.inference.internal.hub.PullResult;
 import dev.enclave.shared.CommandFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +39,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
 		description = "Pull, verify, list and sign model checkpoints.",
-		subcommands = { ModelCommand.Verify.class, ModelCommand.ListModels.class, ModelCommand.Sign.class,
+		subcommands = { ModelCommand.Pull.class, ModelCommand.Verify.class, ModelCommand.ListModels.class, ModelCommand.Sign.class,
 				ModelCommand.Keygen.class })
 public final class ModelCommand implements Runnable {
 
@@ -114,7 +127,7 @@ public final class ModelCommand implements Runnable {
 		public Integer call() {
 			Path where = (this.parent != null) ? this.parent : modelsDirectory(System.getenv());
 			PrintWriter out = this.spec.commandLine().getOut();
-			java.util.List<Summary> models;
+			List<Summary> models;
 			try {
 				models = ModelDirectory.list(where);
 			}
@@ -208,6 +221,80 @@ public final class ModelCommand implements Runnable {
 			PrintWriter out = this.spec.commandLine().getOut();
 			out.printf("Wrote the private keyset %s (keep it with the model team) and the public keyset %s%n",
 					this.privateKey, this.publicKey);
+			out.flush();
+			return 0;
+		}
+
+	}
+
+	@Command(name = "pull", mixinStandardHelpOptions = true,
+			description = { "Download a model from a Hugging Face hub, or the mirror HF_ENDPOINT names, verifying",
+					"every file, and write SHA256SUMS last. An interrupted pull resumes when run again.",
+					"HF_TOKEN is sent for gated models." })
+	static final class Pull implements Callable<Integer> {
+
+		private static final Logger log = LoggerFactory.getLogger(Pull.class);
+
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(index = "0", paramLabel = "REPO", description = "The repository, such as Qwen/Qwen2.5-0.5B-Instruct.")
+		String repo;
+
+		@Option(names = "--revision", defaultValue = "main", paramLabel = "R",
+				description = "A branch, tag or commit (default: main).")
+		String revision;
+
+		@Option(names = "--dir", paramLabel = "D",
+				description = "Where to put it (default: $ENCLAVE_DATA_DIR/models/<org>--<name>, else data/models/…).")
+		Path directory;
+
+		@Option(names = "--include", paramLabel = "GLOB",
+				description = "Only files whose repository path matches (repeatable), such as '*.safetensors'.")
+		List<String> include = new ArrayList<>();
+
+		@Option(names = "--parallel", defaultValue = "4", paramLabel = "N",
+				description = "Files downloaded at once (default: 4).")
+		int parallel;
+
+		@Override
+		public Integer call() throws InterruptedException {
+			if (this.parallel < 1 || this.parallel > 64) {
+				throw new ParameterException(this.spec.commandLine(), "--parallel must be between 1 and 64");
+			}
+			Map<String, String> environment = System.getenv();
+			Path target = (this.directory != null) ? this.directory
+					: modelsDirectory(environment).resolve(this.repo.replace("/", "--"));
+			HubEndpoint endpoint;
+			try {
+				endpoint = HubEndpoint.fromEnvironment(environment);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new ParameterException(this.spec.commandLine(), ex.getMessage());
+			}
+			PullProgress progress = (System.console() != null) ? PullProgress.bar(System.err) : PullProgress.log(log);
+			PullResult result;
+			try {
+				result = new ModelPuller(ModelPuller.httpClient(), endpoint, progress)
+					.pull(new PullRequest(this.repo, this.revision, target, List.copyOf(this.include), this.parallel));
+			}
+			catch (IllegalArgumentException ex) {
+				// The repository, revision or a glob is not valid.
+				throw new ParameterException(this.spec.commandLine(), ex.getMessage());
+			}
+			catch (ModelIntegrityException | CheckpointException ex) {
+				throw CommandFailure.failed(ex.getMessage(), ex);
+			}
+			catch (HubException ex) {
+				throw CommandFailure.unavailable(ex.getMessage(), ex);
+			}
+			catch (IOException | UncheckedIOException ex) {
+				throw CommandFailure.unavailable("Cannot write " + target + ": " + ex.getMessage(), ex);
+			}
+			PrintWriter out = this.spec.commandLine().getOut();
+			out.printf("Pulled %s at %s: %d files (%s, %s downloaded) into %s%n", this.repo, result.commit(),
+					result.files(), size(result.bytes()), size(result.downloadedBytes()), result.dir());
+			out.printf("SHA256SUMS sha256: %s%n", result.manifestDigest());
 			out.flush();
 			return 0;
 		}

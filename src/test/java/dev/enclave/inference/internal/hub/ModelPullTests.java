@@ -220,9 +220,9 @@ class ModelPullTests {
 			}
 		});
 
+		// The hub holds every file until released, so the most it ever holds at once is the
+		// most the puller had in flight: a third in flight would show as maxHolding 3.
 		assertThat(this.hub.awaitArrivals(2, 10_000)).isTrue();
-		// Were more than two running, a third request would arrive now; the wait is bounded, the hold is not.
-		assertThat(this.hub.awaitArrivals(1, 300)).isFalse();
 		for (int released = 0; released < 4; released++) {
 			this.hub.releaseOne();
 			if (released < 2) {
