@@ -1,0 +1,32 @@
+package dev.enclave.tools.internal;
+
+import java.time.Clock;
+import java.util.List;
+
+import dev.enclave.tools.Tool;
+import dev.enclave.tools.ToolExecutor;
+import dev.enclave.tools.ToolRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the module: the registry over every {@link Tool} bean, and the executor. */
+@Configuration(proxyBeanMethods = false)
+class ToolsConfiguration {
+
+	@Bean
+	ToolRegistry toolRegistry(ObjectProvider<Tool> tools) {
+		List<Tool> all = tools.orderedStream().toList();
+		return new DefaultToolRegistry(all);
+	}
+
+	@Bean
+	ToolExecutor toolExecutor(ToolsSettings settings, CircuitBreakerRegistry breakers, MeterRegistry meters,
+			Clock clock) {
+		return new DefaultToolExecutor(settings, breakers, meters, clock);
+	}
+
+}
