@@ -2,8 +2,21 @@ package dev.enclave.tools;
 
 import java.util.Locale;
 
-/** How one tool call ended, as audited and counted (a metric label: no ids, no content). */
+/**
+ * Where one tool call stands, as audited and counted (a metric label: no ids, no content).
+ * The executor ends a call in one of the outcomes from {@link #SUCCEEDED} on; the approval
+ * states come before a write tool runs.
+ */
 public enum ToolCallStatus {
+
+	/** A write tool waits for a person's approval. */
+	AWAITING_APPROVAL,
+	/** A person approved it; it runs next. */
+	APPROVED,
+	/** A person rejected it; the model is told so. */
+	REJECTED,
+	/** Nobody decided in time; the model is told it was rejected. */
+	EXPIRED,
 
 	/** It ran and returned a result. */
 	SUCCEEDED,

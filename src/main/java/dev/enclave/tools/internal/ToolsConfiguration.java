@@ -3,7 +3,9 @@ package dev.enclave.tools.internal;
 import java.time.Clock;
 import java.util.List;
 
+import dev.enclave.privacy.ContentCipher;
 import dev.enclave.tools.Tool;
+import dev.enclave.tools.ToolAudit;
 import dev.enclave.tools.ToolExecutor;
 import dev.enclave.tools.ToolRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
 
 /** Wires the module: the registry over every {@link Tool} bean, and the executor. */
 @Configuration(proxyBeanMethods = false)
@@ -21,6 +24,11 @@ class ToolsConfiguration {
 	ToolRegistry toolRegistry(ObjectProvider<Tool> tools) {
 		List<Tool> all = tools.orderedStream().toList();
 		return new DefaultToolRegistry(all);
+	}
+
+	@Bean
+	ToolAudit toolAudit(DatabaseClient db, ContentCipher cipher) {
+		return new SealedToolAudit(db, cipher);
 	}
 
 	@Bean
