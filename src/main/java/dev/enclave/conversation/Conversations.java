@@ -15,6 +15,14 @@ import reactor.core.publisher.Mono;
 public interface Conversations {
 
 	/**
+	 * Checks that the caller owns the conversation, for another module's records of it (its
+	 * tool calls, say).
+	 * @return the conversation; or {@code not_found}, the same for one that does not exist
+	 * and one of somebody else's
+	 */
+	Mono<ConversationId> requireOwned(Principal caller, ConversationId conversation);
+
+	/**
 	 * Reads what a turn needs, storing and locking nothing.
 	 * @return the context; or {@code not_found}, or {@code conflict} while another turn is
 	 * being answered

@@ -8,7 +8,7 @@
  * redirect, and (to come) the durable approval queue, the sealed audit of every call and MCP
  * servers. The loop that runs tools lives in the turn pipeline ({@code assistant}).
  */
-@ApplicationModule(displayName = "Tools", allowedDependencies = { "identity", "privacy", "gateway", "shared", "storage" })
+@ApplicationModule(displayName = "Tools", allowedDependencies = { "identity", "conversation", "privacy", "gateway", "shared", "storage" })
 @NullMarked
 package dev.enclave.tools;
 

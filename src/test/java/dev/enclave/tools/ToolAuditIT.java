@@ -13,6 +13,7 @@ import dev.enclave.shared.ConversationId;
 import dev.enclave.shared.TenantId;
 import dev.enclave.support.Chats;
 import dev.enclave.support.EnclaveIT;
+import dev.enclave.support.Identities;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -71,6 +72,39 @@ class ToolAuditIT extends EnclaveIT {
 		assertThat(dump).hasSize(2).allSatisfy((line) -> assertThat(line).doesNotContain(CANARY).doesNotContain(hex)
 			.doesNotContain("li.lei"));
 		assertThat(dump).anySatisfy((line) -> assertThat(line).contains("get_order").contains("succeeded"));
+
+		http().get()
+			.uri("/api/v1/conversations/{id}/tool-calls", id)
+			.headers((headers) -> headers.setBearerAuth(admin))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.data.length()")
+			.isEqualTo(2)
+			.jsonPath("$.data[0].tool")
+			.isEqualTo("get_order")
+			.jsonPath("$.data[0].status")
+			.isEqualTo("succeeded")
+			.jsonPath("$.data[0].arguments.email")
+			.isEqualTo(CANARY)
+			.jsonPath("$.data[0].duration_ms")
+			.isEqualTo(12)
+			.jsonPath("$.data[1].mode")
+			.isEqualTo("write")
+			.jsonPath("$.data[1].status")
+			.isEqualTo("denied")
+			.jsonPath("$.data[1].result")
+			.doesNotExist();
+		String stranger = Identities.uniqueSubject("stranger");
+		identities().createUser(admin, stranger, "stranger-password-1", "AGENT");
+		String strangerToken = (String) identities().login(stranger, "stranger-password-1").get("access_token");
+		http().get()
+			.uri("/api/v1/conversations/{id}/tool-calls", id)
+			.headers((headers) -> headers.setBearerAuth(strangerToken))
+			.exchange()
+			.expectStatus()
+			.isNotFound();
 
 		http().delete()
 			.uri("/api/v1/conversations/{id}", id)

@@ -62,6 +62,11 @@ final class TurnService implements Conversations {
 	}
 
 	@Override
+	public Mono<ConversationId> requireOwned(Principal caller, ConversationId id) {
+		return this.library.owned(Owner.of(caller), id).map((row) -> id);
+	}
+
+	@Override
 	public Mono<TurnContext> prepareTurn(Principal caller, ConversationId id) {
 		Instant stale = ConversationService.now(this.clock).minus(this.settings.turnLockTimeout());
 		return this.library.owned(Owner.of(caller), id)
