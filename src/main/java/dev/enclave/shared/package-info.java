@@ -4,7 +4,9 @@
  * to the stored row). Only value types live here, no behaviour and no Spring beans, so the
  * lowest modules (privacy) and the highest (assistant) can name the same tenant,
  * conversation and outcome without depending on each other. {@code CommandFailure} is the one
- * exception every module's operator command ends with, carrying the documented exit code.
+ * exception every module's operator command ends with, carrying the documented exit code;
+ * {@code SearchTerms} is the one rule by which text becomes search terms (CJK as pairs of
+ * characters), a pure function.
  */
 @ApplicationModule(displayName = "Shared kernel", allowedDependencies = {})
 @NullMarked

@@ -19,6 +19,7 @@ import dev.enclave.identity.Principal;
 import dev.enclave.privacy.BlindIndex;
 import dev.enclave.privacy.CryptoShredder;
 import dev.enclave.shared.ConversationId;
+import dev.enclave.shared.SearchTerms;
 import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -84,7 +85,7 @@ final class ConversationService {
 		PageCursor after = PageCursor.decode(cursor);
 		Mono<List<byte[]>> terms = Mono.just(List.of());
 		if (query != null && !query.isBlank()) {
-			Set<String> words = TitleTerms.of(query);
+			Set<String> words = SearchTerms.of(query);
 			if (words.isEmpty()) {
 				return Mono.error(ApiException.invalidParam("q", "has no letters or digits to search for"));
 			}
@@ -152,7 +153,7 @@ final class ConversationService {
 	}
 
 	private Mono<Void> indexTitle(ConversationRow row, @Nullable String title) {
-		Set<String> terms = (title != null) ? TitleTerms.of(title) : Set.of();
+		Set<String> terms = (title != null) ? SearchTerms.of(title) : Set.of();
 		return this.index.digests(row.tenant(), terms)
 			.flatMap((digests) -> this.conversations.replaceTitleTerms(row.id(), digests));
 	}

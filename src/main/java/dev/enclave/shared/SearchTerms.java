@@ -1,4 +1,4 @@
-package dev.enclave.conversation.internal;
+package dev.enclave.shared;
 
 import java.text.Normalizer;
 import java.util.LinkedHashSet;
@@ -6,24 +6,31 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The searchable terms of a title, for the blind index. Text is NFKC-normalised and lower-cased;
+ * The searchable terms of a text: of a conversation title for its blind index, of a
+ * knowledge-base article for its search, and of the query that looks for them, so all
+ * search the same way. Text is NFKC-normalised and lower-cased;
  * words of alphabetic scripts are whole terms, and runs of Chinese, Japanese or Korean
  * characters (written without spaces) become overlapping pairs of characters, so any
- * two-character fragment of 客户退款申请 finds it. A query matches a title that has all of the
- * query's terms.
+ * two-character fragment of 客户退款申请 finds it.
  */
-final class TitleTerms {
+public final class SearchTerms {
 
 	/** Terms longer than this are cut: they are rare and only bloat the index. */
-	static final int MAX_TERM_LENGTH = 64;
+	public static final int MAX_TERM_LENGTH = 64;
 
 	/** A title contributes at most this many terms. */
-	static final int MAX_TERMS = 128;
+	public static final int MAX_TERMS = 128;
 
-	private TitleTerms() {
+	private SearchTerms() {
 	}
 
-	static Set<String> of(String text) {
+	/** The terms of a short text (a title, a query): at most {@link #MAX_TERMS}. */
+	public static Set<String> of(String text) {
+		return of(text, MAX_TERMS);
+	}
+
+	/** The first {@code maxTerms} distinct terms of {@code text}, in order of appearance. */
+	public static Set<String> of(String text, int maxTerms) {
 		String normalised = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
 		Set<String> terms = new LinkedHashSet<>();
 		StringBuilder word = new StringBuilder();
@@ -44,7 +51,8 @@ final class TitleTerms {
 		});
 		flushWord(word, terms);
 		flushIdeographs(ideographs, terms);
-		return terms.size() <= MAX_TERMS ? terms : Set.copyOf(terms.stream().limit(MAX_TERMS).toList());
+		return (terms.size() <= maxTerms) ? terms
+				: new LinkedHashSet<>(terms.stream().limit(maxTerms).toList());
 	}
 
 	private static void flushWord(StringBuilder word, Set<String> terms) {
