@@ -27,6 +27,16 @@ class ToolsConfiguration {
 	}
 
 	@Bean
+	KnowledgeBase knowledgeBase(DatabaseClient db, Clock clock) {
+		return new KnowledgeBase(db, clock);
+	}
+
+	@Bean
+	Tool knowledgeBaseSearchTool(KnowledgeBase knowledge) {
+		return new KnowledgeBaseSearchTool(knowledge);
+	}
+
+	@Bean
 	ToolAudit toolAudit(DatabaseClient db, ContentCipher cipher) {
 		return new SealedToolAudit(db, cipher);
 	}
