@@ -1,0 +1,36 @@
+package dev.enclave.inference.internal.toolcalls;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** How a model family writes tool calls in its generated text. */
+public enum ToolCallFormat {
+
+	/**
+	 * Qwen2 and Hermes: {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>},
+	 * possibly several, possibly after content. The tags are always parsed; a call to an
+	 * undeclared tool is malformed.
+	 */
+	HERMES;
+
+	/** The most text held back for one call before it is reported as too long. */
+	static final int MAX_CALL_CHARS = 64 * 1024;
+
+	/** A parser for one generation of a request that declared {@code toolNames}. */
+	public ToolCallParser newParser(Set<String> toolNames) {
+		CallJson calls = new CallJson(toolNames);
+		return switch (this) {
+			case HERMES -> new HermesParser(calls, MAX_CALL_CHARS);
+		};
+	}
+
+	/** The format of a checkpoint's {@code model_type} (config.json), if tool calls are understood for it. */
+	public static Optional<ToolCallFormat> forArchitecture(String modelType) {
+		return switch (modelType.toLowerCase(Locale.ROOT)) {
+			case "qwen2" -> Optional.of(HERMES);
+			default -> Optional.empty();
+		};
+	}
+
+}
