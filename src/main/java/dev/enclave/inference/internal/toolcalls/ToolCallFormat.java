@@ -8,6 +8,13 @@ import java.util.Set;
 public enum ToolCallFormat {
 
 	/**
+	 * glm-4-9b-chat: the tool's name on the first line of the answer, then its arguments as a
+	 * JSON object; several calls may follow each other. Without declared tools nothing is a
+	 * call, since the name is the only sign of one.
+	 */
+	GLM4,
+
+	/**
 	 * Qwen2 and Hermes: {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>},
 	 * possibly several, possibly after content. The tags are always parsed; a call to an
 	 * undeclared tool is malformed.
@@ -21,6 +28,7 @@ public enum ToolCallFormat {
 	public ToolCallParser newParser(Set<String> toolNames) {
 		CallJson calls = new CallJson(toolNames);
 		return switch (this) {
+			case GLM4 -> new Glm4Parser(calls, MAX_CALL_CHARS);
 			case HERMES -> new HermesParser(calls, MAX_CALL_CHARS);
 		};
 	}
@@ -28,6 +36,7 @@ public enum ToolCallFormat {
 	/** The format of a checkpoint's {@code model_type} (config.json), if tool calls are understood for it. */
 	public static Optional<ToolCallFormat> forArchitecture(String modelType) {
 		return switch (modelType.toLowerCase(Locale.ROOT)) {
+			case "chatglm", "glm4" -> Optional.of(GLM4);
 			case "qwen2" -> Optional.of(HERMES);
 			default -> Optional.empty();
 		};
