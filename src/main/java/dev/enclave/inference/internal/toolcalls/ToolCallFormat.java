@@ -19,7 +19,15 @@ public enum ToolCallFormat {
 	 * possibly several, possibly after content. The tags are always parsed; a call to an
 	 * undeclared tool is malformed.
 	 */
-	HERMES;
+	HERMES,
+
+	/**
+	 * Llama 3.1 and 3.2 JSON tool calling: the whole answer is
+	 * {@code {"name": ..., "parameters": {...}}}, possibly after {@code <|python_tag|>}, several
+	 * separated by {@code ;}. Without declared tools a JSON answer is content, as the model
+	 * was never told to call anything.
+	 */
+	LLAMA3;
 
 	/** The most text held back for one call before it is reported as too long. */
 	static final int MAX_CALL_CHARS = 64 * 1024;
@@ -30,6 +38,7 @@ public enum ToolCallFormat {
 		return switch (this) {
 			case GLM4 -> new Glm4Parser(calls, MAX_CALL_CHARS);
 			case HERMES -> new HermesParser(calls, MAX_CALL_CHARS);
+			case LLAMA3 -> new Llama3Parser(calls, MAX_CALL_CHARS);
 		};
 	}
 
@@ -38,6 +47,7 @@ public enum ToolCallFormat {
 		return switch (modelType.toLowerCase(Locale.ROOT)) {
 			case "chatglm", "glm4" -> Optional.of(GLM4);
 			case "qwen2" -> Optional.of(HERMES);
+			case "llama" -> Optional.of(LLAMA3);
 			default -> Optional.empty();
 		};
 	}
