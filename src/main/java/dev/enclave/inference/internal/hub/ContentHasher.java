@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Hashes a file's content as it passes: always SHA-256, which the manifest lists, and for
- * files kept in git also the git blob id ({@code SHA-1("blob " + size + "\0" + content)}),
+ * files kept in git also the git blob id (the SHA-1 of the text "blob", a space, the size, a NUL byte, then the content),
  * which is all the hub vouches for them with. One pass serves both, so nothing is read twice.
  */
 final class ContentHasher {

@@ -17,7 +17,7 @@ final class JsonObjectEnd {
 
 	private boolean plausible = true;
 
-	/** Takes the next character, the first being the object's {@code '{'}; true when it closes the object. */
+	/** Takes the next character, the first being the object's opening brace; true when it closes the object. */
 	boolean accept(char c) {
 		if (this.inString) {
 			if (this.escaped) {

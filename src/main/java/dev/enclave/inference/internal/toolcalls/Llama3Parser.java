@@ -8,7 +8,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Llama 3.1 and 3.2 JSON tool calls: the whole answer is {@code {"name": ..., "parameters":
  * {...}}}, possibly after {@code <|python_tag|>} (when the tokenizer keeps that special
- * token), several separated by {@code ;}. An answer that starts with {@code {} is held until
+ * token), several separated by {@code ;}. An answer that starts with an opening brace is held until
  * the object closes, and is a call only if it has arguments or names a declared tool: a model
  * asked for JSON writes objects too. After {@code <|python_tag|>} everything is a call.
  */
