@@ -1,6 +1,7 @@
 package dev.enclave.tools.internal;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.enclave.privacy.ContentCipher;
@@ -8,8 +9,11 @@ import dev.enclave.tools.Tool;
 import dev.enclave.tools.ToolAudit;
 import dev.enclave.tools.ToolExecutor;
 import dev.enclave.tools.ToolRegistry;
+import dev.enclave.tools.internal.http.HostResolver;
+import dev.enclave.tools.internal.http.HttpToolInvoker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -21,9 +25,26 @@ import org.springframework.r2dbc.core.DatabaseClient;
 class ToolsConfiguration {
 
 	@Bean
-	ToolRegistry toolRegistry(ObjectProvider<Tool> tools) {
-		List<Tool> all = tools.orderedStream().toList();
+	ToolRegistry toolRegistry(ObjectProvider<Tool> tools, HttpTools http) {
+		List<Tool> all = new ArrayList<>(tools.orderedStream().toList());
+		all.addAll(http.tools());
 		return new DefaultToolRegistry(all);
+	}
+
+	/** One invoker, with its own event loops and connection pool, for every HTTP tool. */
+	@Bean(destroyMethod = "close")
+	HttpToolInvoker httpToolInvoker(ToolsSettings settings) {
+		return new HttpToolInvoker(settings.egress().policy(), HostResolver.system(),
+				ToolSecrets.load(settings.secretsDir(), System.getenv()), JsonMapper.builder().build());
+	}
+
+	@Bean
+	HttpTools httpTools(ToolsSettings settings, HttpToolInvoker invoker) {
+		return new HttpTools(settings.http().stream().map((tool) -> (Tool) new HttpTool(tool, invoker)).toList());
+	}
+
+	/** The configured HTTP tools, kept apart from tool beans: there is one bean for them all. */
+	record HttpTools(List<Tool> tools) {
 	}
 
 	@Bean

@@ -1,13 +1,26 @@
 package dev.enclave.tools.internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.enclave.identity.Role;
+import dev.enclave.tools.ToolDefinition;
+import dev.enclave.tools.ToolMode;
+import dev.enclave.tools.internal.http.EgressPolicy;
+import dev.enclave.tools.internal.http.HttpToolDefinition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -18,11 +31,82 @@ import jakarta.validation.constraints.NotNull;
  * @param resultMaxBytes the most of a tool's result the model is shown; longer results are
  * cut and marked as truncated
  * @param breaker when a tool counts as failing and is left alone for a while
+ * @param egress where HTTP tools may connect
+ * @param http the declarative HTTP tools
+ * @param secretsDir a directory of secrets HTTP tool headers name as {@code {secret:NAME}},
+ * one file each (a mounted Kubernetes Secret); {@code ENCLAVE_TOOL_SECRET_NAME} variables work too
  */
 @ConfigurationProperties("enclave.tools")
 @Validated
 public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
-		@DefaultValue("16384") @Min(256) @Max(1048576) int resultMaxBytes, @DefaultValue @NotNull Breaker breaker) {
+		@DefaultValue("16384") @Min(256) @Max(1048576) int resultMaxBytes, @DefaultValue @NotNull Breaker breaker,
+		@DefaultValue @NotNull Egress egress, @DefaultValue @NotNull List<@Valid HttpTool> http,
+		@Nullable Path secretsDir) {
+
+	/** Defaults for everything but the limits, for code that runs no HTTP tools. */
+	public static ToolsSettings withoutHttpTools(int maxSteps, int resultMaxBytes, Breaker breaker) {
+		return new ToolsSettings(maxSteps, resultMaxBytes, breaker, new Egress(List.of(), List.of(), false, false, false, 1 << 20,
+				Duration.ofSeconds(2), Duration.ofSeconds(10), 3), List.of(), null);
+	}
+
+	/**
+	 * Where HTTP tools may connect: only listed hosts, and never to loopback, private or
+	 * link-local addresses (checked on the resolved address) unless allowed here.
+	 *
+	 * @param allowedHosts host names ({@code api.example.com}) or suffix patterns
+	 * ({@code *.corp.example}); no other host is called
+	 * @param allowedPrivateHosts listed hosts that may resolve to private, loopback or
+	 * link-local addresses (an internal order system)
+	 * @param allowPrivate allow private addresses for every listed host
+	 * @param allowLoopback allow loopback for every listed host
+	 * @param allowLinkLocal allow link-local (cloud metadata lives there) for every listed host
+	 * @param maxResponseBytes the largest response body read
+	 * @param connectTimeout how long a connection may take
+	 * @param readTimeout how long the server may stay silent
+	 * @param maxRedirects redirects followed, each checked like the first request
+	 */
+	public record Egress(@DefaultValue @NotNull List<String> allowedHosts,
+			@DefaultValue @NotNull List<String> allowedPrivateHosts, @DefaultValue("false") boolean allowPrivate,
+			@DefaultValue("false") boolean allowLoopback, @DefaultValue("false") boolean allowLinkLocal,
+			@DefaultValue("1048576") @Min(1) int maxResponseBytes, @DefaultValue("2s") @NotNull Duration connectTimeout,
+			@DefaultValue("10s") @NotNull Duration readTimeout, @DefaultValue("3") @Min(0) @Max(10) int maxRedirects) {
+
+		EgressPolicy policy() {
+			return new EgressPolicy(this.allowedHosts, this.allowedPrivateHosts, this.allowPrivate, this.allowLoopback,
+					this.allowLinkLocal, this.maxResponseBytes, this.connectTimeout, this.readTimeout,
+					this.maxRedirects);
+		}
+
+	}
+
+	/**
+	 * One declarative HTTP tool (see {@code HttpToolDefinition} for the request side).
+	 *
+	 * @param scopes scopes the end user must hold (default {@code chat})
+	 * @param roles roles of which the end user must hold one; empty for any
+	 * @param mode {@code read} (default) or {@code write}
+	 * @param requiresApproval whether each call waits for a person; by default, writes do
+	 */
+	public record HttpTool(@NotBlank String name, @NotBlank String description,
+			HttpToolDefinition.@Nullable Method method, @NotBlank String url, @Nullable String argumentsSchema,
+			@DefaultValue @NotNull Map<String, String> headers, @DefaultValue @NotNull List<String> keep,
+			@DefaultValue("10s") @NotNull Duration timeout, @DefaultValue("chat") @NotNull Set<String> scopes,
+			@DefaultValue @NotNull Set<Role> roles, @DefaultValue("read") @NotNull ToolMode mode,
+			@Nullable Boolean requiresApproval) {
+
+		HttpToolDefinition request() {
+			return new HttpToolDefinition(this.name, this.description, this.method, this.url, this.argumentsSchema,
+					this.headers, this.keep, this.timeout);
+		}
+
+		ToolDefinition definition() {
+			HttpToolDefinition request = request();
+			return new ToolDefinition(this.name, this.description, request.argumentsSchema(), this.scopes, this.roles,
+					this.mode, (this.requiresApproval != null) ? this.requiresApproval : this.mode == ToolMode.WRITE,
+					this.timeout);
+		}
+
+	}
 
 	/**
 	 * A circuit breaker per tool.

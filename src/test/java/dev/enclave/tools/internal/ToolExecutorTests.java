@@ -30,7 +30,7 @@ class ToolExecutorTests {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final DefaultToolExecutor executor = new DefaultToolExecutor(
-			new ToolsSettings(8, 256, new ToolsSettings.Breaker(50, 4, 4, Duration.ofMinutes(1))),
+			ToolsSettings.withoutHttpTools(8, 256, new ToolsSettings.Breaker(50, 4, 4, Duration.ofMinutes(1))),
 			CircuitBreakerRegistry.ofDefaults(), this.meters, Clock.systemUTC());
 
 	private final Principal agent = TestTools.person(Set.of(Role.AGENT), Set.of("chat"));

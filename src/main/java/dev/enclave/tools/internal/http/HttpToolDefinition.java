@@ -20,7 +20,7 @@ import tools.jackson.core.JsonPointer;
  * @param url an absolute http(s) URL with {@code {arg}} placeholders in its path and query
  * only; each value is percent-encoded to stay within its path segment or query value
  * @param argumentsSchema the JSON Schema of the arguments, as text; stored here, checked by the registry
- * @param headers sent with every request; a value may hold {@code ${secret:NAME}} references,
+ * @param headers sent with every request; a value may hold {@code {secret:NAME}} references,
  * filled from the secrets at call time, never logged and never sent to another origin after a
  * redirect (nor are {@code Authorization}, {@code Proxy-Authorization} and {@code Cookie})
  * @param keep JSON Pointers ({@code /status}, {@code /items/0/name}) of the response fields

@@ -66,7 +66,7 @@ public final class HttpToolInvoker implements AutoCloseable {
 	/**
 	 * @param policy where tools may connect
 	 * @param hosts how host names are resolved for the egress check ({@link HostResolver#system()} in production)
-	 * @param secrets what {@code ${secret:NAME}} in a tool's headers stands for, read at each call
+	 * @param secrets what {@code {secret:NAME}} in a tool's headers stands for, read at each call
 	 * @param json the application's mapper
 	 */
 	public HttpToolInvoker(EgressPolicy policy, HostResolver hosts, Map<String, String> secrets, JsonMapper json) {

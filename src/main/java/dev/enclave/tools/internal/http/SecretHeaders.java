@@ -9,13 +9,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A tool's configured headers, whose values may hold {@code ${secret:NAME}} references. The
+ * A tool's configured headers, whose values may hold {@code {secret:NAME}} references. The
  * references are resolved only into the request being sent: the values are never logged,
- * kept or put into a message.
+ * kept or put into a message. The form is not Spring's dollar-brace placeholder on purpose:
+ * Spring would resolve that in the configuration before Enclave ever saw the reference.
  */
 final class SecretHeaders {
 
-	private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([A-Za-z0-9_.-]+)\\}");
+	private static final Pattern REFERENCE = Pattern.compile("\\{secret:([A-Za-z0-9_.-]+)\\}");
 
 	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -37,9 +38,9 @@ final class SecretHeaders {
 		if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
 			throw new IllegalArgumentException("the header '" + name + "' is set by the HTTP client, not by a tool");
 		}
-		if (REFERENCE.matcher(value).replaceAll("").contains("${")) {
+		if (REFERENCE.matcher(value).replaceAll("").contains("{secret")) {
 			throw new IllegalArgumentException(
-					"the header '" + name + "' has a reference that is not of the form ${secret:NAME}");
+					"the header '" + name + "' has a reference that is not of the form {secret:NAME}");
 		}
 	}
 

@@ -44,10 +44,10 @@ class HttpToolDefinitionTests {
 			.withMessageContaining("set by the HTTP client");
 		assertThatIllegalArgumentException().isThrownBy(() -> tool(Map.of("Bad Name", "x"), List.of()))
 			.withMessageContaining("not a valid HTTP header name");
-		assertThatIllegalArgumentException().isThrownBy(() -> tool(Map.of("X-Key", "${secret:}"), List.of()))
-			.withMessageContaining("${secret:NAME}");
-		assertThatIllegalArgumentException().isThrownBy(() -> tool(Map.of("X-Key", "${env:HOME}"), List.of()))
-			.withMessageContaining("${secret:NAME}");
+		assertThatIllegalArgumentException().isThrownBy(() -> tool(Map.of("X-Key", "{secret:}"), List.of()))
+			.withMessageContaining("{secret:NAME}");
+		assertThatIllegalArgumentException().isThrownBy(() -> tool(Map.of("X-Key", "{secret:bad name}"), List.of()))
+			.withMessageContaining("{secret:NAME}");
 	}
 
 	@Test
@@ -70,10 +70,10 @@ class HttpToolDefinitionTests {
 
 	@Test
 	void acceptsSecretReferencesAndPointers() {
-		HttpToolDefinition tool = tool(Map.of("Authorization", "Bearer ${secret:API_TOKEN}"),
+		HttpToolDefinition tool = tool(Map.of("Authorization", "Bearer {secret:API_TOKEN}"),
 				List.of("/status", "/items/0/name", "/a~1b"));
 
-		assertThat(tool.headers()).containsEntry("Authorization", "Bearer ${secret:API_TOKEN}");
+		assertThat(tool.headers()).containsEntry("Authorization", "Bearer {secret:API_TOKEN}");
 		assertThat(tool.keptPointers()).hasSize(3);
 	}
 

@@ -175,7 +175,7 @@ class HttpToolEgressTests {
 				List.of("api.example", "partner.example"), false, false, false, 1024, null, null, 3),
 				Map.of("TOKEN", "s3cret", "KEY", "k3y"));
 		HttpToolDefinition tool = new HttpToolDefinition("t", "d", null, "http://api.example:" + origin.port() + "/start",
-				null, Map.of("Authorization", "Bearer ${secret:TOKEN}", "X-Api-Key", "${secret:KEY}", "Cookie", "session=1",
+				null, Map.of("Authorization", "Bearer {secret:TOKEN}", "X-Api-Key", "{secret:KEY}", "Cookie", "session=1",
 						"X-Client", "enclave"),
 				List.of("/status"), null);
 

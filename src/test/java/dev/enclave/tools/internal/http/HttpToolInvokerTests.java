@@ -45,7 +45,7 @@ class HttpToolInvokerTests {
 		HttpToolInvoker invoker = invoker(policy(1024, Duration.ofSeconds(10)), Map.of("API_TOKEN", "s3cret"));
 		HttpToolDefinition tool = new HttpToolDefinition("search", "Searches items", HttpToolDefinition.Method.GET,
 				"http://api.example:" + server.port() + "/items/{id}/detail?q={query}&n={n}", null,
-				Map.of("Authorization", "Bearer ${secret:API_TOKEN}", "X-Client", "enclave"),
+				Map.of("Authorization", "Bearer {secret:API_TOKEN}", "X-Client", "enclave"),
 				List.of("/status", "/items/0/name", "/missing"), null);
 
 		ToolHttpResult result = invoker
@@ -99,7 +99,7 @@ class HttpToolInvokerTests {
 		LoopbackServer server = server(LoopbackServer.answering("{}"));
 		HttpToolInvoker invoker = invoker(policy(1024, Duration.ofSeconds(10)), Map.of("OTHER", "s3cret"));
 		HttpToolDefinition tool = new HttpToolDefinition("t", "d", null, "http://api.example:" + server.port() + "/x",
-				null, Map.of("Authorization", "Bearer ${secret:API_TOKEN}"), List.of(), null);
+				null, Map.of("Authorization", "Bearer {secret:API_TOKEN}"), List.of(), null);
 
 		assertFails(invoker, tool, "{}", ToolHttpException.Kind.MISCONFIGURED)
 			.hasMessage("the secret API_TOKEN of the tool t is not set");
