@@ -58,6 +58,21 @@ class ToolsConfiguration {
 	}
 
 	@Bean
+	Tickets tickets(DatabaseClient db, ContentCipher cipher, Clock clock) {
+		return new Tickets(db, cipher, clock);
+	}
+
+	@Bean
+	Tool getTicketTool(Tickets tickets) {
+		return TicketTools.get(tickets);
+	}
+
+	@Bean
+	Tool createTicketTool(Tickets tickets) {
+		return TicketTools.create(tickets);
+	}
+
+	@Bean
 	ToolAudit toolAudit(DatabaseClient db, ContentCipher cipher) {
 		return new SealedToolAudit(db, cipher);
 	}
