@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.enclave.gateway.ErrorResponses;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -25,6 +26,12 @@ class GatewayConfiguration {
 	@Order(-2)
 	EnvelopeExceptionHandler envelopeExceptionHandler(ErrorResponses errorResponses) {
 		return new EnvelopeExceptionHandler(errorResponses);
+	}
+
+	/** Errors Reactor drops after a request ended are logged by what they are (see {@link DroppedErrors}). */
+	@Bean
+	static SmartInitializingSingleton droppedErrors() {
+		return DroppedErrors::install;
 	}
 
 	@Bean
