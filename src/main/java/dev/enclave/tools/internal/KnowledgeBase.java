@@ -40,8 +40,8 @@ public final class KnowledgeBase {
 	public record Article(UUID id, String title, String body, Instant createdAt, Instant updatedAt) {
 	}
 
-	/** A search hit: what the model cites and reads. */
-	public record Hit(UUID id, String title, String body, int matched) {
+	/** A search hit: the article, and how many of the query's terms it has. */
+	public record Hit(Article article, int matched) {
 	}
 
 	public Mono<Article> create(TenantId tenant, String title, String body) {
@@ -111,14 +111,14 @@ public final class KnowledgeBase {
 			return Flux.empty();
 		}
 		return this.db
-			.sql("SELECT id, title, body, (SELECT count(*) FROM unnest(terms) t WHERE t = ANY(:query)) AS matched "
+			.sql("SELECT id, title, body, created_at, updated_at, "
+					+ "(SELECT count(*) FROM unnest(terms) t WHERE t = ANY(:query)) AS matched "
 					+ "FROM kb_articles WHERE tenant_id = :tenant AND terms && :query "
 					+ "ORDER BY matched DESC, updated_at DESC, id LIMIT :limit")
 			.bind("tenant", tenant.value())
 			.bind("query", terms.toArray(String[]::new))
 			.bind("limit", limit)
-			.map((row) -> new Hit(row.get("id", UUID.class), row.get("title", String.class), row.get("body", String.class),
-					row.get("matched", Long.class).intValue()))
+			.map((row) -> new Hit(article(row), row.get("matched", Long.class).intValue()))
 			.all();
 	}
 

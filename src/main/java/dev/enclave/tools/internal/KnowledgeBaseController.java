@@ -74,8 +74,7 @@ class KnowledgeBaseController {
 		int size = (limit == null) ? DEFAULT_LIMIT : Math.max(1, Math.min(limit, MAX_LIMIT));
 		if (q != null && !q.isBlank()) {
 			return this.knowledge.search(caller.tenantId(), q, size)
-				.flatMap((hit) -> this.knowledge.get(caller.tenantId(), hit.id()), 1)
-				.map(ArticleView::of)
+				.map((hit) -> ArticleView.of(hit.article()))
 				.collectList()
 				.map(ArticleList::new);
 		}

@@ -58,9 +58,9 @@ final class KnowledgeBaseSearchTool implements Tool {
 				ObjectNode result = JSON.createObjectNode();
 				ArrayNode articles = result.putArray("articles");
 				hits.forEach((hit) -> articles.addObject()
-					.put("id", hit.id().toString())
-					.put("title", hit.title())
-					.put("excerpt", excerpt(hit.body())));
+					.put("id", hit.article().id().toString())
+					.put("title", hit.article().title())
+					.put("excerpt", excerpt(hit.article().body())));
 				return result;
 			});
 	}

@@ -91,17 +91,7 @@ public final class Checkpoint implements AutoCloseable {
 		if (!Files.isDirectory(directory)) {
 			throw new CheckpointException("checkpoint directory " + directory + " does not exist");
 		}
-		String pinned = pinnedManifestDigest;
-		if (signaturePublicKey != null) {
-			String signed = ManifestSignatures.verify(directory, signaturePublicKey);
-			if (pinned != null && !pinned.equalsIgnoreCase(signed)) {
-				throw new CheckpointException(Sha256Manifest.FILE_NAME + " in " + directory + " is signed with SHA-256 "
-						+ signed + " but sha256sums-digest pins " + pinned.toLowerCase(java.util.Locale.ROOT));
-			}
-			// Pinning the signed bytes: the files are checked against exactly the manifest
-			// whose signature was verified, even if the file is replaced in between.
-			pinned = signed;
-		}
+		String pinned = ManifestSignatures.pinned(directory, signaturePublicKey, pinnedManifestDigest);
 		Sha256Manifest manifest = Sha256Manifest.read(directory, pinned);
 		Set<String> loaded = new LinkedHashSet<>(List.of(CONFIG, TOKENIZER, TOKENIZER_CONFIG));
 		for (String required : loaded) {

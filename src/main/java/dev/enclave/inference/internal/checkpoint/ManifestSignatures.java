@@ -25,6 +25,7 @@ import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Detached signatures over a checkpoint's {@code SHA256SUMS}, with Tink's public-key
@@ -149,6 +150,25 @@ public final class ManifestSignatures {
 					+ Sha256Manifest.FILE_NAME + " by the configured public key");
 		}
 		return digest(manifest);
+	}
+
+	/**
+	 * The digest to read the manifest with: when a public key is given, the digest of the
+	 * manifest bytes its signature covers, so the files are then checked against exactly the
+	 * signed manifest even if the file is replaced in between; otherwise {@code pinned}.
+	 * @throws CheckpointException when the signature does not verify, or the signed manifest
+	 * is not the pinned one
+	 */
+	public static @Nullable String pinned(Path directory, @Nullable Path publicKey, @Nullable String pinned) {
+		if (publicKey == null) {
+			return pinned;
+		}
+		String signed = verify(directory, publicKey);
+		if (pinned != null && !pinned.equalsIgnoreCase(signed)) {
+			throw new CheckpointException(Sha256Manifest.FILE_NAME + " in " + directory + " is signed with SHA-256 "
+					+ signed + " but sha256sums-digest pins " + pinned.toLowerCase(Locale.ROOT));
+		}
+		return signed;
 	}
 
 	/** Whether {@code directory} holds a detached signature. */

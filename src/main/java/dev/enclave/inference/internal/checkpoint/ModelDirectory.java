@@ -59,17 +59,9 @@ public final class ModelDirectory {
 		if (!Files.isDirectory(directory)) {
 			throw new CheckpointException("model directory " + directory + " does not exist");
 		}
-		String pinned = pinnedDigest;
-		Signature signature = ManifestSignatures.isSigned(directory) ? Signature.NOT_CHECKED : Signature.ABSENT;
-		if (publicKey != null) {
-			String signed = ManifestSignatures.verify(directory, publicKey);
-			if (pinned != null && !pinned.equalsIgnoreCase(signed)) {
-				throw new CheckpointException(Sha256Manifest.FILE_NAME + " in " + directory + " has SHA-256 " + signed
-						+ " but " + pinned.toLowerCase(Locale.ROOT) + " was expected");
-			}
-			pinned = signed;
-			signature = Signature.VERIFIED;
-		}
+		String pinned = ManifestSignatures.pinned(directory, publicKey, pinnedDigest);
+		Signature signature = (publicKey != null) ? Signature.VERIFIED
+				: ManifestSignatures.isSigned(directory) ? Signature.NOT_CHECKED : Signature.ABSENT;
 		Sha256Manifest manifest = Sha256Manifest.read(directory, pinned);
 		List<String> unlisted = new ArrayList<>();
 		for (String file : filesIn(directory)) {
