@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.enclave.identity.Principal;
 import dev.enclave.shared.ConversationId;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,15 +31,21 @@ public interface Conversations {
 	Mono<TurnContext> prepareTurn(Principal caller, ConversationId conversation);
 
 	/**
-	 * Begins a turn: locks the conversation for it and stores the user's message, committed
-	 * before any generation starts.
+	 * Begins a turn: locks the conversation for it and stores, committed before any
+	 * generation starts, the results of tool calls the last answer made (when they were
+	 * decided after it ended: approved, rejected or expired), then the user's message.
+	 * @param toolResults tool messages answering the last answer's calls, in its order;
+	 * usually empty
+	 * @param content the user's message; null for a turn that only continues after its tool
+	 * calls were decided
 	 * @return the turn; or {@code conflict} when another turn holds the conversation or added
 	 * messages since {@code context} was read, {@code not_found} when it is gone
 	 */
-	Mono<Turn> beginTurn(TurnContext context, String content);
+	Mono<Turn> beginTurn(TurnContext context, List<ExchangeMessage> toolResults, @Nullable String content);
 
 	/**
-	 * Ends a turn: stores the answer with its status and usage and releases the lock. Call
+	 * Ends a turn: stores the tool rounds it ran ({@link TurnOutcome#steps()}), then the
+	 * answer with its status and usage, and releases the lock. Call
 	 * it exactly once per begun turn, also when the client went away. The usage ledger is
 	 * the caller's to write.
 	 * @return the stored answer

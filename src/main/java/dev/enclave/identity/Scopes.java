@@ -26,9 +26,15 @@ public final class Scopes {
 	/** Read the tenant's usage figures (never content). */
 	public static final String USAGE_READ = "usage:read";
 
+	/**
+	 * Lets the assistant run Enclave's own tools on the OpenAI-compatible API for this key
+	 * (console turns always may, within the person's permissions).
+	 */
+	public static final String TOOLS = "tools";
+
 	/** Every scope there is. */
 	public static final Set<String> ALL = Set.of(CHAT, CONVERSATIONS_READ, CONVERSATIONS_WRITE, ADMIN, AUDIT_READ,
-			USAGE_READ);
+			USAGE_READ, TOOLS);
 
 	private Scopes() {
 	}

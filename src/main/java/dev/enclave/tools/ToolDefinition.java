@@ -18,9 +18,11 @@ import dev.enclave.identity.Role;
  * @param mode read or write
  * @param requiresApproval whether a person must approve each call before it runs
  * @param timeout how long one call may take
+ * @param approverRoles roles whose holders in the tenant may approve or reject a call
+ * besides the conversation's owner; empty for the owner alone
  */
 public record ToolDefinition(String name, String description, String argumentsSchema, Set<String> requiredScopes,
-		Set<Role> allowedRoles, ToolMode mode, boolean requiresApproval, Duration timeout) {
+		Set<Role> allowedRoles, ToolMode mode, boolean requiresApproval, Duration timeout, Set<Role> approverRoles) {
 
 	private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
@@ -36,6 +38,13 @@ public record ToolDefinition(String name, String description, String argumentsSc
 		}
 		requiredScopes = Set.copyOf(requiredScopes);
 		allowedRoles = Set.copyOf(allowedRoles);
+		approverRoles = Set.copyOf(approverRoles);
+	}
+
+	/** A tool whose calls, when they need approval, only the conversation's owner approves. */
+	public ToolDefinition(String name, String description, String argumentsSchema, Set<String> requiredScopes,
+			Set<Role> allowedRoles, ToolMode mode, boolean requiresApproval, Duration timeout) {
+		this(name, description, argumentsSchema, requiredScopes, allowedRoles, mode, requiresApproval, timeout, Set.of());
 	}
 
 }

@@ -14,4 +14,10 @@ public interface ToolExecutor {
 	/** The outcome of a call that may not run. */
 	ToolOutcome refused(ToolVerdict verdict);
 
+	/**
+	 * The outcome of an allowed call that still may not run here (one that needs a person's
+	 * approval where nobody can give it), told to the model in {@code message}.
+	 */
+	ToolOutcome refused(String name, ToolCallStatus status, String message);
+
 }

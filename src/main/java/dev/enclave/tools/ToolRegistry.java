@@ -20,4 +20,7 @@ public interface ToolRegistry {
 	 */
 	ToolVerdict check(Principal principal, String name, String argumentsJson);
 
+	/** A tool's definition by name, whoever asks; null when there is no such tool. */
+	@org.jspecify.annotations.Nullable ToolDefinition definition(String name);
+
 }

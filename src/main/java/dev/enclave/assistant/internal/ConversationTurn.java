@@ -1,7 +1,10 @@
 package dev.enclave.assistant.internal;
 
+import java.util.List;
+
 import dev.enclave.assistant.internal.turn.TurnStorage;
 import dev.enclave.conversation.ConversationMessage;
+import dev.enclave.conversation.ExchangeMessage;
 import dev.enclave.conversation.Conversations;
 import dev.enclave.conversation.Turn;
 import dev.enclave.conversation.TurnContext;
@@ -10,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * A console turn's storage: the user's message is stored, and the conversation locked, only
- * once the budgets have admitted the turn; the answer is stored when it ends, however it
+ * A console turn's storage: the user's message (after the results of tool calls decided
+ * since the last answer) is stored, and the conversation locked, only once the budgets have
+ * admitted the turn; the answer is stored when it ends, however it
  * ends, and the lock released.
  */
 final class ConversationTurn implements TurnStorage<ConversationMessage> {
@@ -20,19 +24,29 @@ final class ConversationTurn implements TurnStorage<ConversationMessage> {
 
 	private final TurnContext context;
 
-	private final String content;
+	private final List<ExchangeMessage> toolResults;
+
+	private final @Nullable String content;
 
 	private volatile @Nullable Turn turn;
 
-	ConversationTurn(Conversations conversations, TurnContext context, String content) {
+	/**
+	 * @param toolResults results of the last answer's calls decided since it ended, stored first
+	 * @param content the user's message; null when the turn continues after tool calls
+	 */
+	ConversationTurn(Conversations conversations, TurnContext context, List<ExchangeMessage> toolResults,
+			@Nullable String content) {
 		this.conversations = conversations;
 		this.context = context;
+		this.toolResults = List.copyOf(toolResults);
 		this.content = content;
 	}
 
 	@Override
 	public Mono<Void> begin() {
-		return this.conversations.beginTurn(this.context, this.content).doOnNext((begun) -> this.turn = begun).then();
+		return this.conversations.beginTurn(this.context, this.toolResults, this.content)
+			.doOnNext((begun) -> this.turn = begun)
+			.then();
 	}
 
 	@Override

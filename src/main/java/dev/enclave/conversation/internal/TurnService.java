@@ -19,6 +19,7 @@ import dev.enclave.gateway.ErrorCode;
 import dev.enclave.identity.Principal;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.shared.TenantId;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -81,7 +82,7 @@ final class TurnService implements Conversations {
 	}
 
 	@Override
-	public Mono<Turn> beginTurn(TurnContext context, String text) {
+	public Mono<Turn> beginTurn(TurnContext context, List<ExchangeMessage> toolResults, @Nullable String text) {
 		Principal caller = context.caller();
 		ConversationId id = context.conversation();
 		Owner owner = Owner.of(caller);
@@ -90,17 +91,34 @@ final class TurnService implements Conversations {
 			.lockTurn(owner, id, context.lastSeq(), now, now.minus(this.settings.turnLockTimeout()))
 			.flatMap((locked) -> locked ? Mono.just(now)
 					: this.library.owned(owner, id).then(Mono.<Instant>error(busy())))
-			.flatMap((startedAt) -> {
-				UUID messageId = UUID.randomUUID();
-				return this.content.sealMessage(caller.tenantId(), id, messageId, text)
-					.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, id.value(), 0, MessageRole.USER,
-							sealed, MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt, null, null)))
-					.map((seq) -> new Turn(caller, id, new ConversationMessage(messageId, seq, MessageRole.USER, text,
-							MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt, List.of(), null),
-							UUID.randomUUID(), startedAt))
-					// Whatever fails after the lock was taken must not leave it held.
-					.onErrorResume((ex) -> unlock(caller.tenantId(), id, startedAt).then(Mono.error(ex)));
-			});
+			.flatMap((startedAt) -> append(caller.tenantId(), id, toolResults, startedAt)
+				.then((text == null) ? Mono.<Turn>fromSupplier(() -> new Turn(caller, id, null, UUID.randomUUID(), startedAt))
+						: userMessage(caller, id, text, startedAt))
+				// Whatever fails after the lock was taken must not leave it held.
+				.onErrorResume((ex) -> unlock(caller.tenantId(), id, startedAt).then(Mono.error(ex))));
+	}
+
+	private Mono<Turn> userMessage(Principal caller, ConversationId id, String text, Instant startedAt) {
+		UUID messageId = UUID.randomUUID();
+		return this.content.sealMessage(caller.tenantId(), id, messageId, text)
+			.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, id.value(), 0, MessageRole.USER, sealed,
+					MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt, null, null)))
+			.map((seq) -> new Turn(caller, id, new ConversationMessage(messageId, seq, MessageRole.USER, text,
+					MessageStatus.COMPLETE, null, null, null, null, null, null, startedAt, List.of(), null),
+					UUID.randomUUID(), startedAt));
+	}
+
+	/** Stores messages of an exchange in order, each sealed like any message. */
+	private Mono<Void> append(TenantId tenant, ConversationId conversation, List<ExchangeMessage> sent, Instant now) {
+		return Flux.fromIterable(sent).concatMap((message) -> {
+			UUID messageId = UUID.randomUUID();
+			return Mono
+				.zip(this.content.sealMessage(tenant, conversation, messageId, message.content()),
+						this.content.sealToolCalls(tenant, conversation, messageId, message.toolCalls()))
+				.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, conversation.value(), 0,
+						message.role(), sealed.getT1(), MessageStatus.COMPLETE, null, null, null, null, null, null, now,
+						sealed.getT2().orElse(null), message.toolCallId())));
+		}).then();
 	}
 
 	@Override
@@ -108,7 +126,8 @@ final class TurnService implements Conversations {
 		Principal caller = turn.caller();
 		Instant now = ConversationService.now(this.clock);
 		UsageRecord usage = outcome.usage();
-		return sealAnswer(caller.tenantId(), turn.conversation(), turn.answerId(), outcome, now)
+		return append(caller.tenantId(), turn.conversation(), outcome.steps(), now)
+			.then(sealAnswer(caller.tenantId(), turn.conversation(), turn.answerId(), outcome, now))
 			.flatMap(this.messages::append)
 			.map((seq) -> new ConversationMessage(turn.answerId(), seq, MessageRole.ASSISTANT, outcome.content(),
 					outcome.status(), usage.promptTokens(), usage.completionTokens(), usage.model(), usage.finishReason(),
@@ -124,16 +143,10 @@ final class TurnService implements Conversations {
 		ConversationRow row = new ConversationRow(ConversationId.random(), owner.tenantId(), owner.subjectId(), null, null,
 				answer.usage().model(), now, now, null);
 		UUID answerId = UUID.randomUUID();
+		List<ExchangeMessage> all = new java.util.ArrayList<>(sent);
+		all.addAll(answer.steps());
 		return this.conversations.insert(row)
-			.thenMany(Flux.fromIterable(sent).concatMap((message) -> {
-				UUID messageId = UUID.randomUUID();
-				return Mono
-					.zip(this.content.sealMessage(row.tenant(), row.id(), messageId, message.content()),
-							this.content.sealToolCalls(row.tenant(), row.id(), messageId, message.toolCalls()))
-					.flatMap((sealed) -> this.messages.append(new MessageRow(messageId, row.uuid(), 0, message.role(),
-							sealed.getT1(), MessageStatus.COMPLETE, null, null, null, null, null, null, now,
-							sealed.getT2().orElse(null), message.toolCallId())));
-			}))
+			.then(append(row.tenant(), row.id(), all, now))
 			.then(sealAnswer(row.tenant(), row.id(), answerId, answer, now))
 			.flatMap(this.messages::append)
 			.as(this.tx::transactional)

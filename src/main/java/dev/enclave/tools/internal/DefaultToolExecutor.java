@@ -78,6 +78,12 @@ public final class DefaultToolExecutor implements ToolExecutor {
 		return new ToolOutcome(name, status, this.results.error(name, verdict.message()), Duration.ZERO);
 	}
 
+	@Override
+	public ToolOutcome refused(String name, ToolCallStatus status, String message) {
+		count(name, status);
+		return new ToolOutcome(name, status, this.results.error(name, message), Duration.ZERO);
+	}
+
 	private ToolOutcome failed(String name, ToolDefinition definition, Throwable failure, long started) {
 		if (failure instanceof TimeoutException) {
 			return outcome(name, ToolCallStatus.TIMED_OUT,

@@ -56,6 +56,12 @@ public final class DefaultToolRegistry implements ToolRegistry {
 		return new ToolVerdict.Allowed(registered.tool(), result.arguments());
 	}
 
+	@Override
+	public @org.jspecify.annotations.Nullable ToolDefinition definition(String name) {
+		Registered registered = this.tools.get(name);
+		return (registered != null) ? registered.tool().definition() : null;
+	}
+
 	/** Every required scope, and one of the allowed roles when any are named. */
 	static boolean permits(Principal principal, ToolDefinition definition) {
 		if (!principal.scopes().containsAll(definition.requiredScopes())) {

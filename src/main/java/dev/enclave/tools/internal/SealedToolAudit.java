@@ -1,8 +1,10 @@
 package dev.enclave.tools.internal;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.enclave.identity.SubjectId;
@@ -15,6 +17,7 @@ import dev.enclave.tools.ToolCallStatus;
 import dev.enclave.tools.ToolInvocation;
 import dev.enclave.tools.ToolMode;
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -24,7 +27,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * {@code tool_invocations} in plain SQL, arguments and result sealed with the
  * conversation's data key (fields {@code tool.arguments} and {@code tool.result} of the row),
  * so a dump of the table shows what was called, when, by whom and how it ended, but never
- * what it was called with or what came back.
+ * what it was called with or what came back. A call outside any conversation (an API request
+ * that stores nothing) keeps neither.
  */
 public final class SealedToolAudit implements ToolAudit {
 
@@ -33,7 +37,7 @@ public final class SealedToolAudit implements ToolAudit {
 	static final String RESULT = "tool.result";
 
 	private static final String COLUMNS = "id, tenant_id, conversation_id, tool_call_id, tool, mode, status, arguments, "
-			+ "result, requested_by, approver, trace_id, duration_ms, created_at";
+			+ "result, requested_by, approver, trace_id, duration_ms, created_at, expires_at";
 
 	private final DatabaseClient db;
 
@@ -46,32 +50,29 @@ public final class SealedToolAudit implements ToolAudit {
 
 	@Override
 	public Mono<Void> record(ToolInvocation call) {
-		Mono<byte[]> arguments = this.cipher.seal(ref(call.tenant(), call.conversation(), call.id(), ARGUMENTS),
-				call.arguments());
-		Mono<java.util.Optional<byte[]>> result = (call.result() == null) ? Mono.just(java.util.Optional.empty())
-				: this.cipher.seal(ref(call.tenant(), call.conversation(), call.id(), RESULT), call.result())
-					.map(java.util.Optional::of);
-		return Mono.zip(arguments, result).flatMap((sealed) -> {
+		return Mono.zip(seal(call, ARGUMENTS, call.arguments()), seal(call, RESULT, call.result())).flatMap((sealed) -> {
 			DatabaseClient.GenericExecuteSpec spec = this.db
 				.sql("INSERT INTO tool_invocations (" + COLUMNS + ") VALUES (:id, :tenant, :conversation, :callId, "
 						+ ":tool, :mode, :status, :arguments, :result, :requestedBy, :approver, :traceId, :duration, "
-						+ ":created)")
+						+ ":created, :expires)")
 				.bind("id", call.id())
 				.bind("tenant", call.tenant().value())
-				.bind("conversation", call.conversation().value())
 				.bind("callId", call.toolCallId())
 				.bind("tool", call.tool())
 				.bind("mode", call.mode().name().toLowerCase(Locale.ROOT))
 				.bind("status", call.status().label())
-				.bind("arguments", sealed.getT1())
 				.bind("requestedBy", call.requestedBy().value())
 				.bind("created", call.createdAt().atOffset(ZoneOffset.UTC));
-			spec = sealed.getT2().isPresent() ? spec.bind("result", sealed.getT2().get()) : spec.bindNull("result", byte[].class);
-			spec = (call.approver() != null) ? spec.bind("approver", call.approver().value())
-					: spec.bindNull("approver", UUID.class);
-			spec = (call.traceId() != null) ? spec.bind("traceId", call.traceId()) : spec.bindNull("traceId", String.class);
-			spec = (call.durationMillis() != null) ? spec.bind("duration", call.durationMillis().intValue())
-					: spec.bindNull("duration", Integer.class);
+			spec = bindOrNull(spec, "conversation", (call.conversation() != null) ? call.conversation().value() : null,
+					UUID.class);
+			spec = bindOrNull(spec, "arguments", sealed.getT1().orElse(null), byte[].class);
+			spec = bindOrNull(spec, "result", sealed.getT2().orElse(null), byte[].class);
+			spec = bindOrNull(spec, "approver", (call.approver() != null) ? call.approver().value() : null, UUID.class);
+			spec = bindOrNull(spec, "traceId", call.traceId(), String.class);
+			spec = bindOrNull(spec, "duration", (call.durationMillis() != null) ? call.durationMillis().intValue() : null,
+					Integer.class);
+			spec = bindOrNull(spec, "expires",
+					(call.expiresAt() != null) ? call.expiresAt().atOffset(ZoneOffset.UTC) : null, OffsetDateTime.class);
 			return spec.then();
 		});
 	}
@@ -88,16 +89,125 @@ public final class SealedToolAudit implements ToolAudit {
 			.concatMap(this::open);
 	}
 
+	/** A conversation's calls still awaiting approval, oldest first, opened. */
+	Flux<ToolInvocation> pending(TenantId tenant, ConversationId conversation) {
+		return this.db
+			.sql("SELECT " + COLUMNS + " FROM tool_invocations WHERE tenant_id = :tenant AND conversation_id = :conversation "
+					+ "AND status = 'awaiting_approval' ORDER BY created_at, id")
+			.bind("tenant", tenant.value())
+			.bind("conversation", conversation.value())
+			.map(SealedToolAudit::row)
+			.all()
+			.concatMap(this::open);
+	}
+
+	/** One call of the tenant, opened; empty when there is none. */
+	Mono<ToolInvocation> find(TenantId tenant, UUID id) {
+		return this.db.sql("SELECT " + COLUMNS + " FROM tool_invocations WHERE tenant_id = :tenant AND id = :id")
+			.bind("tenant", tenant.value())
+			.bind("id", id)
+			.map(SealedToolAudit::row)
+			.one()
+			.flatMap(this::open);
+	}
+
+	/**
+	 * Takes a decision on a call awaiting approval, once: of two replicas deciding at the same
+	 * moment, only one gets true.
+	 */
+	Mono<Boolean> claim(TenantId tenant, UUID id, ToolCallStatus decision, SubjectId approver, Instant now) {
+		return this.db
+			.sql("UPDATE tool_invocations SET status = :status, approver = :approver, decided_at = :now "
+					+ "WHERE tenant_id = :tenant AND id = :id AND status = 'awaiting_approval' AND expires_at > :now")
+			.bind("status", decision.label())
+			.bind("approver", approver.value())
+			.bind("now", now.atOffset(ZoneOffset.UTC))
+			.bind("tenant", tenant.value())
+			.bind("id", id)
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows == 1);
+	}
+
+	/**
+	 * Stores how a decided call ended: its final status, the arguments it ran with (a person
+	 * may have edited them) and what the model is told, sealed.
+	 */
+	Mono<Void> finish(ToolInvocation call, ToolCallStatus status, String arguments, String result,
+			@Nullable Long durationMillis, Instant now) {
+		return Mono.zip(seal(call, ARGUMENTS, arguments), seal(call, RESULT, result)).flatMap((sealed) -> {
+			DatabaseClient.GenericExecuteSpec spec = this.db
+				.sql("UPDATE tool_invocations SET status = :status, arguments = :arguments, result = :result, "
+						+ "duration_ms = :duration, finished_at = :now WHERE tenant_id = :tenant AND id = :id")
+				.bind("status", status.label())
+				.bind("now", now.atOffset(ZoneOffset.UTC))
+				.bind("tenant", call.tenant().value())
+				.bind("id", call.id());
+			spec = bindOrNull(spec, "arguments", sealed.getT1().orElse(null), byte[].class);
+			spec = bindOrNull(spec, "result", sealed.getT2().orElse(null), byte[].class);
+			spec = bindOrNull(spec, "duration", (durationMillis != null) ? durationMillis.intValue() : null,
+					Integer.class);
+			return spec.then();
+		});
+	}
+
+	/** Calls whose time to be approved has passed, still marked awaiting; at most {@code limit}. */
+	Flux<ToolInvocation> due(Instant now, int limit) {
+		return this.db
+			.sql("SELECT " + COLUMNS + " FROM tool_invocations WHERE status = 'awaiting_approval' AND expires_at <= :now "
+					+ "ORDER BY expires_at LIMIT :limit")
+			.bind("now", now.atOffset(ZoneOffset.UTC))
+			.bind("limit", limit)
+			.map(SealedToolAudit::row)
+			.all()
+			.concatMap(this::open);
+	}
+
+	/** Marks a call expired, unless someone decided it meanwhile. */
+	Mono<Boolean> expire(ToolInvocation call, String result, Instant now) {
+		return seal(call, RESULT, result).flatMap((sealed) -> bindOrNull(this.db
+			.sql("UPDATE tool_invocations SET status = 'expired', decided_at = :now, finished_at = :now, "
+					+ "result = :result WHERE tenant_id = :tenant AND id = :id AND status = 'awaiting_approval'")
+			.bind("now", now.atOffset(ZoneOffset.UTC))
+			.bind("tenant", call.tenant().value())
+			.bind("id", call.id()), "result", sealed.orElse(null), byte[].class)
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows == 1));
+	}
+
+	/** How many calls await approval, in every tenant: the gauge's reading. */
+	Mono<Long> countPending() {
+		return this.db.sql("SELECT count(*) AS pending FROM tool_invocations WHERE status = 'awaiting_approval'")
+			.map((row) -> row.get("pending", Long.class))
+			.one()
+			.defaultIfEmpty(0L);
+	}
+
+	/** The sealed text, or nothing when there is no text or no conversation to seal it with. */
+	private Mono<Optional<byte[]>> seal(ToolInvocation call, String field, @Nullable String text) {
+		if (text == null || call.conversation() == null) {
+			return Mono.just(Optional.empty());
+		}
+		return this.cipher.seal(ref(call.tenant(), call.conversation(), call.id(), field), text).map(Optional::of);
+	}
+
 	private Mono<ToolInvocation> open(Row row) {
-		Mono<String> arguments = this.cipher.open(ref(row.tenant(), row.conversation(), row.id(), ARGUMENTS),
-				row.arguments());
-		Mono<java.util.Optional<String>> result = (row.result() == null) ? Mono.just(java.util.Optional.empty())
-				: this.cipher.open(ref(row.tenant(), row.conversation(), row.id(), RESULT), row.result())
-					.map(java.util.Optional::of);
+		ConversationId conversation = row.conversation();
+		Mono<Optional<String>> arguments = (conversation == null || row.arguments() == null)
+				? Mono.just(Optional.empty())
+				: this.cipher.open(ref(row.tenant(), conversation, row.id(), ARGUMENTS), row.arguments()).map(Optional::of);
+		Mono<Optional<String>> result = (conversation == null || row.result() == null) ? Mono.just(Optional.empty())
+				: this.cipher.open(ref(row.tenant(), conversation, row.id(), RESULT), row.result()).map(Optional::of);
 		return Mono.zip(arguments, result)
-			.map((opened) -> new ToolInvocation(row.id(), row.tenant(), row.conversation(), row.toolCallId(), row.tool(),
-					row.mode(), row.status(), opened.getT1(), opened.getT2().orElse(null), row.requestedBy(),
-					row.approver(), row.traceId(), row.durationMillis(), row.createdAt()));
+			.map((opened) -> new ToolInvocation(row.id(), row.tenant(), conversation, row.toolCallId(), row.tool(),
+					row.mode(), row.status(), opened.getT1().orElse(""), opened.getT2().orElse(null), row.requestedBy(),
+					row.approver(), row.traceId(), row.durationMillis(), row.createdAt(), row.expiresAt()));
+	}
+
+	private static <T> DatabaseClient.GenericExecuteSpec bindOrNull(DatabaseClient.GenericExecuteSpec spec, String name,
+			@Nullable T value, Class<T> type) {
+		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
 	}
 
 	private static ContentRef ref(TenantId tenant, ConversationId conversation, UUID id, String field) {
@@ -105,23 +215,24 @@ public final class SealedToolAudit implements ToolAudit {
 	}
 
 	private static Row row(Readable r) {
+		UUID conversation = r.get("conversation_id", UUID.class);
 		UUID approver = r.get("approver", UUID.class);
 		Integer duration = r.get("duration_ms", Integer.class);
+		OffsetDateTime expires = r.get("expires_at", OffsetDateTime.class);
 		return new Row(r.get("id", UUID.class), new TenantId(r.get("tenant_id", UUID.class)),
-				new ConversationId(r.get("conversation_id", UUID.class)), r.get("tool_call_id", String.class),
+				(conversation != null) ? new ConversationId(conversation) : null, r.get("tool_call_id", String.class),
 				r.get("tool", String.class), ToolMode.valueOf(r.get("mode", String.class).toUpperCase(Locale.ROOT)),
 				ToolCallStatus.valueOf(r.get("status", String.class).toUpperCase(Locale.ROOT)),
 				r.get("arguments", byte[].class), r.get("result", byte[].class),
 				new SubjectId(r.get("requested_by", UUID.class)), (approver != null) ? new SubjectId(approver) : null,
 				r.get("trace_id", String.class), (duration != null) ? Long.valueOf(duration) : null,
-				r.get("created_at", java.time.OffsetDateTime.class).toInstant());
+				r.get("created_at", OffsetDateTime.class).toInstant(), (expires != null) ? expires.toInstant() : null);
 	}
 
-	private record Row(UUID id, TenantId tenant, ConversationId conversation, String toolCallId, String tool,
-			ToolMode mode, ToolCallStatus status, byte[] arguments, byte @org.jspecify.annotations.Nullable [] result,
-			SubjectId requestedBy, @org.jspecify.annotations.Nullable SubjectId approver,
-			@org.jspecify.annotations.Nullable String traceId, @org.jspecify.annotations.Nullable Long durationMillis,
-			Instant createdAt) {
+	private record Row(UUID id, TenantId tenant, @Nullable ConversationId conversation, String toolCallId, String tool,
+			ToolMode mode, ToolCallStatus status, byte @Nullable [] arguments, byte @Nullable [] result,
+			SubjectId requestedBy, @Nullable SubjectId approver, @Nullable String traceId,
+			@Nullable Long durationMillis, Instant createdAt, @Nullable Instant expiresAt) {
 	}
 
 }

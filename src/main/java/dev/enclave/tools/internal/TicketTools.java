@@ -3,6 +3,7 @@ package dev.enclave.tools.internal;
 import java.time.Duration;
 import java.util.Set;
 
+import dev.enclave.identity.Role;
 import dev.enclave.identity.Scopes;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.tools.Tool;
@@ -58,7 +59,7 @@ final class TicketTools {
 						   "description": {"type": "string", "minLength": 1, "maxLength": 5000},
 						   "priority": {"enum": ["low", "normal", "high", "urgent"]}},
 						 "required": ["subject", "description"], "additionalProperties": false}""",
-				Set.of(Scopes.CHAT), Set.of(), ToolMode.WRITE, true, Duration.ofSeconds(5));
+				Set.of(Scopes.CHAT), Set.of(), ToolMode.WRITE, true, Duration.ofSeconds(5), Set.of(Role.ADMIN));
 		return new Tool() {
 
 			@Override

@@ -6,7 +6,6 @@ import java.util.List;
 
 import dev.enclave.privacy.ContentCipher;
 import dev.enclave.tools.Tool;
-import dev.enclave.tools.ToolAudit;
 import dev.enclave.tools.ToolExecutor;
 import dev.enclave.tools.ToolRegistry;
 import dev.enclave.tools.internal.http.HostResolver;
@@ -70,11 +69,6 @@ class ToolsConfiguration {
 	@Bean
 	Tool createTicketTool(Tickets tickets) {
 		return TicketTools.create(tickets);
-	}
-
-	@Bean
-	ToolAudit toolAudit(DatabaseClient db, ContentCipher cipher) {
-		return new SealedToolAudit(db, cipher);
 	}
 
 	@Bean

@@ -12,17 +12,26 @@ import dev.enclave.assistant.internal.TurnResponses;
 import dev.enclave.assistant.internal.turn.AdmittedTurn;
 import dev.enclave.assistant.internal.turn.TurnEvent;
 import dev.enclave.assistant.internal.turn.TurnPipeline;
+import dev.enclave.assistant.internal.turn.ToolRunner;
 import dev.enclave.assistant.internal.turn.TurnRequest;
+import dev.enclave.assistant.internal.turn.TurnTools;
 import dev.enclave.conversation.Conversations;
 import dev.enclave.conversation.TurnOutcome;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.identity.Principal;
+import dev.enclave.identity.Scopes;
+import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.shared.ConversationId;
+import dev.enclave.tools.EnclaveToolCallbacks;
+import dev.enclave.tools.ToolDefinition;
+import dev.enclave.tools.ToolLimits;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.server.ServerWebExchange;
@@ -55,8 +64,14 @@ final class ChatCompletions {
 
 	private final Clock clock;
 
+	private final ToolRunner tools;
+
+	private final ToolLimits limits;
+
 	ChatCompletions(TurnPipeline pipeline, OpenAiPrompts prompts, Conversations conversations, TurnResponses responses,
-			JsonMapper json, Clock clock) {
+			JsonMapper json, Clock clock, ToolRunner tools, ToolLimits limits) {
+		this.tools = tools;
+		this.limits = limits;
 		this.pipeline = pipeline;
 		this.prompts = prompts;
 		this.conversations = conversations;
@@ -69,12 +84,34 @@ final class ChatCompletions {
 		return Mono.fromSupplier(() -> this.prompts.read(body)).flatMap((request) -> {
 			Completion completion = new Completion("chatcmpl-" + UUID.randomUUID(),
 					this.clock.instant().getEpochSecond(), request);
-			return this.pipeline
-				.admit(new TurnRequest(caller, request.prompt(), false, responseCache(caller, request, exchange)),
-						new ExchangeStorage(this.conversations, caller, request))
+			return turnRequest(caller, request, exchange)
+				.flatMap((turnRequest) -> this.pipeline.admit(turnRequest,
+						new ExchangeStorage(this.conversations, caller, request)))
 				.flatMap((turn) -> request.stream() ? Mono.just(stream(turn, completion, exchange))
 						: whole(turn, completion));
 		});
+	}
+
+	/**
+	 * The turn: with Enclave's tools when the key's tenant enabled them for it (scope
+	 * {@code tools}) and the request declares none of its own; a client's tools are the
+	 * client's to run, so then Enclave runs none.
+	 */
+	private Mono<TurnRequest> turnRequest(Principal caller, CompletionRequest request, ServerWebExchange exchange) {
+		boolean cache = responseCache(caller, request, exchange);
+		Prompt prompt = request.prompt();
+		boolean declares = prompt.getOptions() instanceof ToolCallingChatOptions tooling
+				&& tooling.getToolCallbacks() != null && !tooling.getToolCallbacks().isEmpty();
+		List<ToolDefinition> offered = (!declares && caller.scopes().contains(Scopes.TOOLS))
+				? this.tools.offeredTo(caller, false) : List.of();
+		if (offered.isEmpty()) {
+			return Mono.just(new TurnRequest(caller, prompt, false, cache));
+		}
+		Prompt withTools = new Prompt(prompt.getInstructions(), InferenceChatOptions.from(prompt.getOptions())
+			.toolCallbacks(EnclaveToolCallbacks.of(offered))
+			.build());
+		return this.limits.maxSteps(caller.tenantId())
+			.map((steps) -> new TurnRequest(caller, withTools, false, cache, new TurnTools(steps, null)));
 	}
 
 	private Mono<ResponseEntity<?>> whole(AdmittedTurn<Optional<ConversationId>> turn, Completion completion) {
@@ -83,7 +120,7 @@ final class ChatCompletions {
 			if (event instanceof TurnEvent.Delta<Optional<ConversationId>> delta) {
 				passthrough.add(delta.passthrough());
 			}
-		}).filter((event) -> !(event instanceof TurnEvent.Delta)).next().flatMap((end) -> {
+		}).filter((event) -> event instanceof TurnEvent.Finished || event instanceof TurnEvent.Failed).next().flatMap((end) -> {
 			if (end instanceof TurnEvent.Finished<Optional<ConversationId>> finished) {
 				TurnOutcome outcome = finished.outcome();
 				Map<String, String> headers = finished.stored()
@@ -100,7 +137,10 @@ final class ChatCompletions {
 	private ResponseEntity<?> stream(AdmittedTurn<Optional<ConversationId>> turn, Completion completion,
 			ServerWebExchange exchange) {
 		AtomicBoolean roleSent = new AtomicBoolean();
-		Flux<ServerSentEvent<String>> events = turn.events().concatMap((event) -> {
+		Flux<ServerSentEvent<String>> events = turn.events()
+			// The calls Enclave ran are not the client's: it sees only the answer they led to.
+			.filter((event) -> !(event instanceof TurnEvent.ToolCalled))
+			.concatMap((event) -> {
 			if (event instanceof TurnEvent.Failed<Optional<ConversationId>> failed) {
 				// Nothing sent yet: an ordinary error response. Half-way: the envelope ends the stream, as OpenAI's do.
 				return failed.answered()

@@ -3,8 +3,10 @@ package dev.enclave.assistant.internal.openai;
 import java.time.Clock;
 
 import dev.enclave.assistant.internal.TurnResponses;
+import dev.enclave.assistant.internal.turn.ToolRunner;
 import dev.enclave.assistant.internal.turn.TurnPipeline;
 import dev.enclave.conversation.Conversations;
+import dev.enclave.tools.ToolLimits;
 import dev.enclave.inference.ModelCatalog;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,8 +24,8 @@ class OpenAiConfiguration {
 
 	@Bean
 	ChatCompletions chatCompletions(TurnPipeline pipeline, OpenAiPrompts prompts, Conversations conversations,
-			TurnResponses responses, JsonMapper jsonMapper, Clock clock) {
-		return new ChatCompletions(pipeline, prompts, conversations, responses, jsonMapper, clock);
+			TurnResponses responses, JsonMapper jsonMapper, Clock clock, ToolRunner tools, ToolLimits limits) {
+		return new ChatCompletions(pipeline, prompts, conversations, responses, jsonMapper, clock, tools, limits);
 	}
 
 }

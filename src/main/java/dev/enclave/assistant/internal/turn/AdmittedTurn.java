@@ -2,11 +2,15 @@ package dev.enclave.assistant.internal.turn;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.enclave.conversation.ExchangeMessage;
+import dev.enclave.conversation.MessageRole;
+import dev.enclave.conversation.ToolCall;
 import dev.enclave.conversation.TurnOutcome;
 import dev.enclave.conversation.UsageKind;
 import dev.enclave.conversation.UsageLedger;
@@ -29,7 +33,11 @@ import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.model.StreamingChatModel;
+import org.springframework.ai.chat.prompt.Prompt;
 
 /**
  * A turn the budgets admitted and its storage began. {@link #events()} runs it, once: the
@@ -69,7 +77,16 @@ public final class AdmittedTurn<E> {
 
 	private final @Nullable Cached cached;
 
-	private final AnswerTally tally = new AnswerTally();
+	/** The current step's tally: the answer's, or that of the tool round under way. */
+	private volatile AnswerTally tally = new AnswerTally();
+
+	private final @Nullable ToolLoop tools;
+
+	/** The prompt of the current step: the turn's, or one continued with tool results. */
+	private volatile RenderedPrompt current;
+
+	/** What the tool rounds before the current step cost and produced. */
+	private final Rounds rounds = new Rounds();
 
 	private final AtomicBoolean claimed = new AtomicBoolean();
 
@@ -79,7 +96,7 @@ public final class AdmittedTurn<E> {
 
 	AdmittedTurn(StreamingChatModel chat, PromptRenderer renderer, UsageLedger ledger, Clock clock, Principal caller,
 			RenderedPrompt prompt, TokenReservation reservation, TurnStorage<E> storage, long startedMillis,
-			@Nullable Cached cached) {
+			@Nullable Cached cached, @Nullable ToolLoop tools) {
 		this.chat = chat;
 		this.renderer = renderer;
 		this.ledger = ledger;
@@ -90,6 +107,8 @@ public final class AdmittedTurn<E> {
 		this.storage = storage;
 		this.startedMillis = startedMillis;
 		this.cached = cached;
+		this.tools = tools;
+		this.current = prompt;
 		this.unclaimed = Mono.delay(UNCLAIMED).subscribe((tick) -> {
 			if (this.claimed.compareAndSet(false, true)) {
 				abandon(Context.empty());
@@ -131,24 +150,91 @@ public final class AdmittedTurn<E> {
 				return Flux.error(new IllegalStateException("A turn runs once"));
 			}
 			this.unclaimed.dispose();
-			this.tally.engineAsked();
-			Flux<ChatResponse> source = (this.cached != null && this.cached.answer() != null) ? this.cached.answer().replay()
-					: this.chat.stream(this.prompt.prompt());
-			Flux<TurnEvent<E>> deltas = source
-				.handle((chunk, sink) -> {
-					String text = this.tally.add(chunk, elapsed());
-					List<ToolCallDelta> calls = ToolCallDelta.of(chunk);
-					PassthroughFields passthrough = PassthroughFields.of(chunk);
-					if (!text.isEmpty() || !calls.isEmpty() || !passthrough.isEmpty()) {
-						sink.next(new TurnEvent.Delta<>(text, calls, passthrough));
-					}
-				});
+			Flux<TurnEvent<E>> deltas = (this.cached != null && this.cached.answer() != null)
+					? step(this.cached.answer().replay(), this.tally, false) : run(this.prompt);
 			return deltas
-				.concatWith(Mono.defer(() -> settle(FinishReason.STOP, context)).map((settled) -> settled.event(null, this.tally.answered())))
+				.concatWith(Mono.defer(() -> settle(FinishReason.STOP, context)).map((settled) -> settled.event(null, answered())))
 				.onErrorResume((failure) -> settle(FinishReason.ERROR, context)
-					.map((settled) -> settled.event(failure, this.tally.answered())))
+					.map((settled) -> settled.event(failure, answered())))
 				.doOnCancel(() -> settle(FinishReason.CANCELLED, context));
 		});
+	}
+
+	/** One step of the engine: the chunks as turn events, tallied. */
+	private Flux<TurnEvent<E>> step(Flux<ChatResponse> source, AnswerTally step, boolean toolsRun) {
+		return source.handle((chunk, sink) -> {
+			String text = step.add(chunk, elapsed());
+			// Calls Enclave runs are its own business: only a client's own tools reach the client.
+			List<ToolCallDelta> calls = toolsRun ? List.of() : ToolCallDelta.of(chunk);
+			PassthroughFields passthrough = PassthroughFields.of(chunk);
+			if (!text.isEmpty() || !calls.isEmpty() || !passthrough.isEmpty()) {
+				sink.next(new TurnEvent.Delta<>(text, calls, passthrough));
+			}
+		});
+	}
+
+	/**
+	 * Asks the engine; with Enclave's tools, as a loop: while the model proposes calls, they
+	 * are decided and run, and the model asked again with their results, for at most the
+	 * loop's rounds. A round with a call held for approval ends the turn there.
+	 */
+	private Flux<TurnEvent<E>> run(RenderedPrompt rendered) {
+		AnswerTally step = this.tally;
+		this.current = rendered;
+		step.engineAsked();
+		Flux<TurnEvent<E>> answer = step(this.chat.stream(rendered.prompt()), step, this.tools != null);
+		return (this.tools == null) ? answer : answer.concatWith(Flux.defer(() -> afterStep(rendered, step)));
+	}
+
+	private Flux<TurnEvent<E>> afterStep(RenderedPrompt rendered, AnswerTally step) {
+		ToolLoop loop = this.tools;
+		List<ToolCall> calls = step.toolCalls();
+		if (loop == null || calls.isEmpty()) {
+			return Flux.empty();
+		}
+		if (this.rounds.count() >= loop.settings().maxSteps()) {
+			String honest = ToolLoop.stoppedAt(loop.settings().maxSteps());
+			this.rounds.stop(honest);
+			return Flux.just(TurnEvent.Delta.text(honest));
+		}
+		return loop.runner().run(calls, this.caller, loop.settings().conversation()).flatMapMany((called) -> {
+			Flux<TurnEvent<E>> told = Flux.fromIterable(called).map(TurnEvent.ToolCalled::new);
+			if (called.stream().anyMatch(ToolRunner.Called::held)) {
+				// The turn ends here, its answer the calls; a person's decision continues it.
+				return told;
+			}
+			return told.concatWith(stepCost(rendered, step).flatMapMany((cost) -> {
+				List<Message> messages = new ArrayList<>(rendered.prompt().getInstructions());
+				List<ExchangeMessage> stored = ToolLoop.roundMessages(step.text(), calls, called);
+				messages.addAll(ToolLoop.asPrompt(stored));
+				this.rounds.add(step, cost, stored);
+				this.tally = new AnswerTally();
+				Prompt next = new Prompt(messages, rendered.prompt().getOptions());
+				return (loop.fitHistory() ? this.renderer.fit(next) : this.renderer.render(next))
+					.flatMapMany(this::run);
+			}));
+		});
+	}
+
+	/** What a finished tool round cost: its prompt, and the calls as the model wrote them. */
+	private Mono<Cost> stepCost(RenderedPrompt rendered, AnswerTally step) {
+		Integer reportedPrompt = step.reportedPromptTokens();
+		int promptTokens = (reportedPrompt != null) ? reportedPrompt : rendered.promptTokens();
+		return completionTokens(step, rendered.model()).map((completion) -> new Cost(promptTokens, completion));
+	}
+
+	/** A step's answer tokens: as the engine counted them, or the tokens of what it wrote. */
+	private Mono<Integer> completionTokens(AnswerTally step, String model) {
+		int generated = step.generated();
+		if (generated >= 0) {
+			return Mono.just(generated);
+		}
+		// Tool calls cost their names and arguments as the model wrote them.
+		String written = step.text() + step.toolCalls()
+			.stream()
+			.map((call) -> call.name() + call.arguments())
+			.collect(java.util.stream.Collectors.joining());
+		return this.renderer.textTokens(model, written).onErrorReturn(0);
 	}
 
 	/** Ends a turn that will never run: settled as cancelled before the engine was asked. */
@@ -182,33 +268,23 @@ public final class AdmittedTurn<E> {
 	 * computed.
 	 */
 	private Mono<TurnOutcome> outcome(FinishReason ending) {
-		FinishReason reported = this.tally.finish();
-		FinishReason reason = (reported != null) ? reported : ending;
-		String text = this.tally.text();
-		boolean charged = this.tally.started()
-				|| (ending == FinishReason.CANCELLED && this.tally.engineAskedOrStarted());
-		Mono<Integer> completion;
-		int generated = this.tally.generated();
-		if (!charged) {
-			completion = Mono.just(0);
-		}
-		else if (generated >= 0) {
-			completion = Mono.just(generated);
-		}
-		else {
-			// Tool calls cost their names and arguments as the model wrote them.
-			String written = text + this.tally.toolCalls()
-				.stream()
-				.map((call) -> call.name() + call.arguments())
-				.collect(java.util.stream.Collectors.joining());
-			completion = this.renderer.textTokens(this.prompt.model(), written).onErrorReturn(0);
-		}
-		Integer reportedPrompt = this.tally.reportedPromptTokens();
-		int promptTokens = !charged ? 0 : (reportedPrompt != null) ? reportedPrompt : this.prompt.promptTokens();
+		AnswerTally step = this.tally;
+		Rounds.Snapshot before = this.rounds.snapshot();
+		FinishReason reported = step.finish();
+		FinishReason reason = (before.stopped() != null) ? FinishReason.STOP : (reported != null) ? reported : ending;
+		boolean charged = step.started() || (ending == FinishReason.CANCELLED && step.engineAskedOrStarted());
+		Mono<Integer> completion = !charged ? Mono.just(0) : completionTokens(step, this.prompt.model());
+		Integer reportedPrompt = step.reportedPromptTokens();
+		int stepPrompt = !charged ? 0 : (reportedPrompt != null) ? reportedPrompt : this.current.promptTokens();
 		boolean hit = this.cached != null && this.cached.answer() != null;
+		// A turn stopped at the loop's bound answers with the honest message, not the calls it did not run.
+		String text = (before.stopped() != null) ? step.text() + before.stopped() : step.text();
+		List<ToolCall> calls = (before.stopped() != null) ? List.of() : step.toolCalls();
+		Long ttft = (before.ttftMs() != null) ? before.ttftMs() : step.ttftMs();
 		return completion.map((completionTokens) -> new TurnOutcome(text, new UsageRecord(this.prompt.model(),
-				promptTokens, completionTokens, reason, Math.max(0, this.clock.millis() - this.startedMillis),
-				UsageKind.CHAT, hit), this.tally.ttftMs(), this.tally.toolCalls()));
+				before.promptTokens() + stepPrompt, before.completionTokens() + completionTokens, reason,
+				Math.max(0, this.clock.millis() - this.startedMillis), UsageKind.CHAT, hit), ttft, calls,
+				before.messages()));
 	}
 
 	/** Settles the reservation, writes the ledger row, then ends the storage; a storage failure is reported, not lost. */
@@ -242,8 +318,118 @@ public final class AdmittedTurn<E> {
 				}));
 	}
 
+	/** Whether any piece of the answer, in any step, has been sent. */
+	private boolean answered() {
+		return this.tally.answered() || this.rounds.snapshot().ttftMs() != null;
+	}
+
 	private long elapsed() {
 		return Math.max(0, this.clock.millis() - this.startedMillis);
+	}
+
+	/**
+	 * Enclave's tools for this turn, and how to run them.
+	 * @param fitHistory whether a longer prompt may drop its oldest messages (a conversation's)
+	 */
+	record ToolLoop(TurnTools settings, ToolRunner runner, boolean fitHistory) {
+
+		/** What the user is told when the loop's bound stops a turn. */
+		static String stoppedAt(int maxSteps) {
+			return "I stopped before finishing: answering this needed more than " + maxSteps
+					+ ((maxSteps == 1) ? " round" : " rounds") + " of tool calls, the most allowed here. "
+					+ "The tool results so far are in this conversation; please ask again more specifically.";
+		}
+
+		/** A finished round as stored: the assistant message with its calls, then one tool message per call. */
+		static List<ExchangeMessage> roundMessages(String text, List<ToolCall> calls, List<ToolRunner.Called> called) {
+			List<ExchangeMessage> messages = new ArrayList<>();
+			messages.add(new ExchangeMessage(MessageRole.ASSISTANT, text, calls, null));
+			for (ToolRunner.Called result : called) {
+				messages.add(new ExchangeMessage(MessageRole.TOOL, java.util.Objects.requireNonNull(result.forModel()),
+						List.of(), result.call().id()));
+			}
+			return messages;
+		}
+
+		/** Stored messages of a round as the model's prompt continues with them. */
+		static List<Message> asPrompt(List<ExchangeMessage> stored) {
+			List<Message> messages = new ArrayList<>();
+			java.util.Map<String, String> names = new java.util.HashMap<>();
+			for (ExchangeMessage message : stored) {
+				if (message.role() == MessageRole.ASSISTANT) {
+					message.toolCalls().forEach((call) -> names.put(call.id(), call.name()));
+					messages.add(AssistantMessage.builder()
+						.content(message.content())
+						.toolCalls(message.toolCalls()
+							.stream()
+							.map((call) -> new AssistantMessage.ToolCall(call.id(), "function", call.name(),
+									call.arguments()))
+							.toList())
+						.build());
+				}
+				else {
+					String id = (message.toolCallId() != null) ? message.toolCallId() : "";
+					messages.add(ToolResponseMessage.builder()
+						.responses(List.of(new ToolResponseMessage.ToolResponse(id, names.getOrDefault(id, ""),
+								message.content())))
+						.build());
+				}
+			}
+			return messages;
+		}
+
+	}
+
+	/** Tokens one step cost. */
+	private record Cost(int promptTokens, int completionTokens) {
+	}
+
+	/**
+	 * The tool rounds a turn has finished: their cost, their messages, when the first token
+	 * came, and the honest message when the loop's bound stopped the turn. Read by the
+	 * settlement from another thread, so every access is synchronised.
+	 */
+	private static final class Rounds {
+
+		private int count;
+
+		private int promptTokens;
+
+		private int completionTokens;
+
+		private @Nullable Long ttftMs;
+
+		private @Nullable String stopped;
+
+		private final List<ExchangeMessage> messages = new ArrayList<>();
+
+		synchronized int count() {
+			return this.count;
+		}
+
+		synchronized void add(AnswerTally step, Cost cost, List<ExchangeMessage> stored) {
+			this.count++;
+			this.promptTokens += cost.promptTokens();
+			this.completionTokens += cost.completionTokens();
+			if (this.ttftMs == null) {
+				this.ttftMs = step.ttftMs();
+			}
+			this.messages.addAll(stored);
+		}
+
+		synchronized void stop(String honest) {
+			this.stopped = honest;
+		}
+
+		synchronized Snapshot snapshot() {
+			return new Snapshot(this.promptTokens, this.completionTokens, this.ttftMs, this.stopped,
+					List.copyOf(this.messages));
+		}
+
+		record Snapshot(int promptTokens, int completionTokens, @Nullable Long ttftMs, @Nullable String stopped,
+				List<ExchangeMessage> messages) {
+		}
+
 	}
 
 	/** A settled turn: its outcome and what the storage handed back, or why it could not store it. */

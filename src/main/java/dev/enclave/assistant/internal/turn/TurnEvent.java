@@ -7,7 +7,8 @@ import dev.enclave.inference.PassthroughFields;
 import dev.enclave.inference.ToolCallDelta;
 
 /**
- * What a running turn tells its entry point: pieces of the answer, then exactly one end,
+ * What a running turn tells its entry point: pieces of the answer (and, when Enclave runs
+ * tools, each tool call it decided), then exactly one end,
  * {@link Finished} or {@link Failed}. A turn whose client went away ends with none: nobody
  * is listening, and it is settled all the same.
  *
@@ -30,6 +31,13 @@ public sealed interface TurnEvent<E> {
 			return new Delta<>(text, List.of(), PassthroughFields.NONE);
 		}
 
+	}
+
+	/**
+	 * A tool call of the loop, once Enclave decided it: run (with its status and what the
+	 * model was told), refused, or held for a person's approval.
+	 */
+	record ToolCalled<E>(ToolRunner.Called called) implements TurnEvent<E> {
 	}
 
 	/** The answer ended on its own (stop or length) and is settled and stored. */

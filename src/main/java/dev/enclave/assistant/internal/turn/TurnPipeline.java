@@ -41,14 +41,17 @@ public final class TurnPipeline {
 
 	private final ResponseCache cache;
 
+	private final ToolRunner tools;
+
 	public TurnPipeline(StreamingChatModel chat, PromptRenderer renderer, TokenBudget budget, UsageLedger ledger,
-			Clock clock, ResponseCache cache) {
+			Clock clock, ResponseCache cache, ToolRunner tools) {
 		this.chat = chat;
 		this.renderer = renderer;
 		this.budget = budget;
 		this.ledger = ledger;
 		this.clock = clock;
 		this.cache = cache;
+		this.tools = tools;
 	}
 
 	/**
@@ -135,15 +138,22 @@ public final class TurnPipeline {
 				.contextWrite(this.context)
 				.then(Mono.fromSupplier(() -> new AdmittedTurn<>(TurnPipeline.this.chat, TurnPipeline.this.renderer,
 						TurnPipeline.this.ledger, TurnPipeline.this.clock, this.request.caller(), rendered,
-						reserved.join(), this.storage, this.startedMillis, cached(rendered))))
+						reserved.join(), this.storage, this.startedMillis, cached(rendered), loop())))
 				.toFuture();
 			this.begun = future;
 			return Mono.fromFuture(future, true);
 		}
 
+		private AdmittedTurn.@Nullable ToolLoop loop() {
+			TurnTools settings = this.request.tools();
+			return (settings == null) ? null
+					: new AdmittedTurn.ToolLoop(settings, TurnPipeline.this.tools, this.request.fitHistory());
+		}
+
 		/** The turn's place in the response cache, when it may use it: its key, and the answer if one is there. */
 		private AdmittedTurn.@Nullable Cached cached(RenderedPrompt rendered) {
-			if (!this.request.responseCache()) {
+			// A turn that runs tools acts on the world: it is never answered from a cache.
+			if (!this.request.responseCache() || this.request.tools() != null) {
 				return null;
 			}
 			String key = TurnPipeline.this.cache.keyOf(rendered);

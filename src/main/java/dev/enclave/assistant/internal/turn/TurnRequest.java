@@ -1,6 +1,7 @@
 package dev.enclave.assistant.internal.turn;
 
 import dev.enclave.identity.Principal;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.ai.chat.prompt.Prompt;
 
@@ -13,6 +14,14 @@ import org.springframework.ai.chat.prompt.Prompt;
  * (a conversation's stored history), or the prompt must fit as sent (an API client's)
  * @param responseCache whether a deterministic request may be answered from, and its answer
  * kept in, the response cache
+ * @param tools Enclave's tools, when the turn runs them; the prompt's options then declare them
  */
-public record TurnRequest(Principal caller, Prompt prompt, boolean fitHistory, boolean responseCache) {
+public record TurnRequest(Principal caller, Prompt prompt, boolean fitHistory, boolean responseCache,
+		@Nullable TurnTools tools) {
+
+	/** A turn without Enclave's tools. */
+	public TurnRequest(Principal caller, Prompt prompt, boolean fitHistory, boolean responseCache) {
+		this(caller, prompt, fitHistory, responseCache, null);
+	}
+
 }

@@ -24,6 +24,7 @@ import dev.enclave.identity.Principal;
 import dev.enclave.identity.Role;
 import dev.enclave.identity.SubjectId;
 import dev.enclave.inference.InferenceChatOptions;
+import dev.enclave.tools.internal.DefaultToolRegistry;
 import dev.enclave.inference.PromptRenderer;
 import dev.enclave.inference.RenderedPrompt;
 import dev.enclave.ratelimit.TokenBudget;
@@ -72,7 +73,10 @@ class TurnPipelineTests {
 
 	private TurnPipeline pipeline(ScriptedChatModel model) {
 		UsageLedger recording = (caller, usage) -> Mono.fromRunnable(() -> this.ledger.add(usage));
-		return new TurnPipeline(model, this.renderer, this.budget, recording, this.clock, new ResponseCache(this.cache));
+		// These turns run no tools: the runner is never asked.
+		ToolRunner noTools = new ToolRunner(new DefaultToolRegistry(List.of()), null, null, null, this.clock);
+		return new TurnPipeline(model, this.renderer, this.budget, recording, this.clock, new ResponseCache(this.cache),
+				noTools);
 	}
 
 	private static TurnRequest request() {
