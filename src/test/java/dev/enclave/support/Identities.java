@@ -18,7 +18,7 @@ public final class Identities {
 
 	private final WebTestClient http;
 
-	Identities(WebTestClient http) {
+	public Identities(WebTestClient http) {
 		this.http = http;
 	}
 
