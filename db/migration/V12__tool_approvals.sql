@@ -19,3 +19,10 @@ CREATE TABLE tool_settings (
     updated_by  uuid NOT NULL,
     updated_at  timestamptz NOT NULL
 );
+
+-- Tenants that were given the demo knowledge base (embedded default only), so articles an
+-- administrator deleted are not added again at the next start.
+CREATE TABLE demo_data (
+    tenant_id   uuid PRIMARY KEY REFERENCES tenants (id),
+    seeded_at   timestamptz NOT NULL
+);

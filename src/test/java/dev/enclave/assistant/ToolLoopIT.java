@@ -35,6 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static dev.enclave.support.ScriptedUpstream.chunk;
 import static dev.enclave.support.ScriptedUpstream.usage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The tool loop end to end, over real HTTP against the running application and its
@@ -85,6 +86,7 @@ class ToolLoopIT extends RemoteIT {
 		registry.add("enclave.tools.egress.allowed-hosts[0]", () -> "127.0.0.1");
 		registry.add("enclave.tools.egress.allowed-private-hosts[0]", () -> "127.0.0.1");
 		registry.add("enclave.tools.approvals.timeout", () -> "10m");
+		registry.add("enclave.tools.approvals.sweep-interval", () -> "200ms");
 		String orderSchema = "{\"type\": \"object\", \"properties\": {\"order_id\": {\"type\": \"string\"}}, "
 				+ "\"required\": [\"order_id\"], \"additionalProperties\": false}";
 		httpTool(registry, 0, "order_lookup", "http://127.0.0.1:" + port + "/orders/{order_id}", orderSchema, "5s");
@@ -256,6 +258,13 @@ class ToolLoopIT extends RemoteIT {
 		String id = held.get("id").asString();
 		assertThat(toolCalls(conversation, "awaiting_approval")).singleElement()
 			.satisfies((call) -> assertThat(call.get("id").asString()).isEqualTo(id));
+		// The gauge counts every waiting call, this one included.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			int waiting = Integer.parseInt(TestDatabase
+				.query("SELECT count(*) FROM tool_invocations WHERE status = 'awaiting_approval'").get(0));
+			assertThat(waiting).isPositive();
+			assertThat(prometheus()).contains("enclave_tool_approvals_pending " + waiting + ".0");
+		});
 		// Nothing else happens in the conversation until someone decides.
 		post("/api/v1/conversations/" + conversation + "/messages", this.agent, Map.of("content", "hello?"))
 			.expectStatus()
@@ -438,6 +447,11 @@ class ToolLoopIT extends RemoteIT {
 		SOLO.chat(Reply.text("No tools here."));
 		completion((String) plain.get("key"));
 		assertThat(SOLO.requests("/v1/chat/completions").get(0).body().has("tools")).isFalse();
+	}
+
+	private String prometheus() {
+		return new String(http().get().uri("/actuator/prometheus").exchange().expectBody().returnResult().getResponseBody(),
+				java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	private JsonNode completion(String key) {

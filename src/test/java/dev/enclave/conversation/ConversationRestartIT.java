@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.enclave.EnclaveApplication;
@@ -47,6 +48,15 @@ class ConversationRestartIT {
 			Chats chats = new Chats(http);
 			id = chats.create(token, Map.of("title", "Survives restarts", "system_prompt", "Remember me.")).get("id").asText();
 			firstAnswer = chats.send(token, id, "First question").get("content").asText();
+			// The embedded default comes with a demo knowledge base; an administrator may delete from it.
+			List<JsonNode> demo = articles(http, token, "退款");
+			assertThat(demo).first().satisfies((article) -> assertThat(article.get("title").asText()).contains("退款"));
+			http.delete()
+				.uri("/api/v1/kb/articles/{id}", demo.get(0).get("id").asText())
+				.headers((headers) -> headers.setBearerAuth(token))
+				.exchange()
+				.expectStatus()
+				.is2xxSuccessful();
 		}
 		try (ConfigurableApplicationContext second = start(pgPort)) {
 			WebTestClient http = client(second);
@@ -58,6 +68,8 @@ class ConversationRestartIT {
 			assertThat(conversation.get("messages")).hasSize(2);
 			assertThat(conversation.get("messages").get(0).get("content").asText()).isEqualTo("First question");
 			assertThat(conversation.get("messages").get(1).get("content").asText()).isEqualTo(firstAnswer);
+			// Seeded once: what was deleted stays deleted, nothing is doubled.
+			assertThat(articles(http, token, null)).hasSize(4);
 			JsonNode next = chats.send(token, id, "Second question");
 			assertThat(next.get("seq").asInt()).isEqualTo(4);
 			assertThat(next.get("prompt_tokens").asInt())
@@ -69,6 +81,22 @@ class ConversationRestartIT {
 		return new SpringApplicationBuilder(EnclaveApplication.class).run("--server.port=0",
 				"--enclave.data-dir=" + this.dataDir, "--enclave.db.embedded-port=" + pgPort,
 				"--enclave.admin.password=" + PASSWORD, "--enclave.assistant.max-answer-tokens=16");
+	}
+
+	private static List<JsonNode> articles(WebTestClient http, String token, String query) {
+		byte[] body = http.get()
+			.uri((builder) -> (query != null) ? builder.path("/api/v1/kb/articles").queryParam("q", query).build()
+					: builder.path("/api/v1/kb/articles").build())
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		List<JsonNode> articles = new java.util.ArrayList<>();
+		Chats.JSON.readTree(body).get("data").forEach(articles::add);
+		return articles;
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {

@@ -1,6 +1,7 @@
 package dev.enclave.storage.internal;
 
 import dev.enclave.storage.DataDirectory;
+import dev.enclave.storage.DatabaseKind;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,11 @@ class DatabaseConfiguration {
 	@Bean
 	DataDirectory dataDirectory(StorageSettings settings) {
 		return new DataDirectory(settings.dataDir());
+	}
+
+	@Bean
+	DatabaseKind databaseKind(DatabaseSettings settings) {
+		return settings.external() ? DatabaseKind.EXTERNAL : DatabaseKind.EMBEDDED;
 	}
 
 	@Bean(destroyMethod = "close")
