@@ -3,6 +3,8 @@ package dev.enclave.assistant.internal;
 import java.util.UUID;
 
 import dev.enclave.conversation.ConversationMessage;
+import dev.enclave.gateway.ApiException;
+import dev.enclave.gateway.ErrorCode;
 import dev.enclave.identity.Principal;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.tools.ToolApprovals;
@@ -98,7 +100,12 @@ class ToolApprovalsController {
 			if (waiting) {
 				return alone;
 			}
-			return this.turns.start(caller, conversation, ConsoleTurns.Options.continuing()).flatMap((started) -> {
+			return this.turns.start(caller, conversation, ConsoleTurns.Options.continuing())
+				// Two last decisions at once (two replicas): one continues the turn, the other
+				// answers with its decision alone rather than an error for a decision that was made.
+				.onErrorResume((refused) -> refused instanceof ApiException api && api.code() == ErrorCode.CONFLICT,
+						(refused) -> Mono.empty())
+				.flatMap((started) -> {
 				if (stream) {
 					return Mono.just(this.turns.streamed(started, Flux.just(ConsoleTurns.event("tool_call", view)),
 							exchange));
@@ -107,7 +114,8 @@ class ToolApprovalsController {
 					.map((answered) -> ResponseEntity.ok()
 						.headers(answered.getHeaders())
 						.body(new Decided(view, (ConversationMessage) answered.getBody())));
-			});
+				})
+				.switchIfEmpty(alone);
 		});
 	}
 
