@@ -79,6 +79,14 @@ public final class ChatTemplate {
 		return result.getOutput();
 	}
 
+	/**
+	 * A value as this engine's {@code tojson} writes it (Python's {@code json.dumps}), for
+	 * text a conversation must carry the way the model's own tooling writes it.
+	 */
+	public static String tojson(@Nullable Object value) {
+		return PythonJson.dumps(value, null, false);
+	}
+
 	private static String describe(TemplateError error) {
 		Throwable cause = error.getException();
 		while (cause != null) {
