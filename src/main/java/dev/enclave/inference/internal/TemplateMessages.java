@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * an {@code observation} turn, and the tools on a message of the conversation, where
  * glm-4-9b-chat's first template reads them. Its later template reads the {@code tools}
  * variable instead and ignores the message's key, so both are given and either renders the
- * tools once.
+ * tools once. Llama 3.1's template takes one call per assistant message and refuses the
+ * conversation otherwise, so several calls become as many assistant messages.
  */
 final class TemplateMessages {
 
@@ -31,7 +32,35 @@ final class TemplateMessages {
 	 */
 	static List<Map<String, Object>> of(@Nullable ToolCallFormat format, List<Map<String, Object>> messages,
 			List<Map<String, Object>> tools) {
-		return (format == ToolCallFormat.GLM4) ? glm4(messages, tools) : messages;
+		if (format == ToolCallFormat.GLM4) {
+			return glm4(messages, tools);
+		}
+		return (format == ToolCallFormat.LLAMA3) ? oneCallEach(messages) : messages;
+	}
+
+	private static List<Map<String, Object>> oneCallEach(List<Map<String, Object>> messages) {
+		if (messages.stream().noneMatch(TemplateMessages::severalCalls)) {
+			return messages;
+		}
+		List<Map<String, Object>> shaped = new ArrayList<>();
+		for (Map<String, Object> message : messages) {
+			if (severalCalls(message)) {
+				List<?> calls = (List<?>) message.get("tool_calls");
+				for (int i = 0; i < calls.size(); i++) {
+					Map<String, Object> one = turn("assistant", (i == 0) ? message.get("content") : "");
+					one.put("tool_calls", List.of(calls.get(i)));
+					shaped.add(one);
+				}
+			}
+			else {
+				shaped.add(message);
+			}
+		}
+		return shaped;
+	}
+
+	private static boolean severalCalls(Map<String, Object> message) {
+		return message.get("tool_calls") instanceof List<?> calls && calls.size() > 1;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A conversation with tools, a call and its result, rendered by the real templates the way
  * each model was trained to read it: GLM-4 sees the tools in its system turn, its call as
  * the tool's name on the assistant's metadata line with the arguments under it, and the
- * result as an observation; Qwen2's template takes OpenAI's shape as it is.
+ * result as an observation; Llama 3 one call per message; Qwen2's template takes OpenAI's
+ * shape as it is.
  */
 class TemplateMessagesTests {
 
@@ -96,10 +97,28 @@ class TemplateMessagesTests {
 	}
 
 	@Test
+	void llama3GetsOneCallPerAssistantMessage() {
+		// As Llama 3.1's template checks it.
+		ChatTemplate template = new ChatTemplate("{% for m in messages %}{% if 'tool_calls' in m %}"
+				+ "{% if not m.tool_calls|length == 1 %}{{ raise_exception('One call at once!') }}{% endif %}"
+				+ "{{ m.content }}{{ m.tool_calls[0].function.name }}{{ m.tool_calls[0].function.arguments | tojson }}|"
+				+ "{% else %}{{ m.role }}|{% endif %}{% endfor %}", Map.of(), Clock.systemUTC());
+		List<Message> conversation = List.of(new UserMessage("Two tickets?"),
+				AssistantMessage.builder()
+					.content("Both: ")
+					.toolCalls(List.of(new AssistantMessage.ToolCall("call_1", "function", "get_ticket", "{\"id\":1}"),
+							new AssistantMessage.ToolCall("call_2", "function", "get_ticket", "{\"id\":2}")))
+					.build());
+		assertThat(template.render(TemplateMessages.of(ToolCallFormat.LLAMA3, ChatMessages.messages(conversation), TOOLS),
+				TOOLS, false)).isEqualTo("user|Both: get_ticket{\"id\": 1}|get_ticket{\"id\": 2}|");
+		List<Map<String, Object>> messages = ChatMessages.messages(CONVERSATION);
+		assertThat(TemplateMessages.of(ToolCallFormat.LLAMA3, messages, TOOLS)).isSameAs(messages);
+	}
+
+	@Test
 	void otherFormatsKeepOpenAisShape() {
 		List<Map<String, Object>> messages = ChatMessages.messages(CONVERSATION);
 		assertThat(TemplateMessages.of(ToolCallFormat.HERMES, messages, TOOLS)).isSameAs(messages);
-		assertThat(TemplateMessages.of(ToolCallFormat.LLAMA3, messages, TOOLS)).isSameAs(messages);
 		assertThat(TemplateMessages.of(null, messages, TOOLS)).isSameAs(messages);
 		assertThat(render("qwen2.5-instruct", ToolCallFormat.HERMES, CONVERSATION)).contains("""
 				<|im_start|>assistant
