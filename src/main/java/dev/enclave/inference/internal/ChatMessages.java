@@ -2,8 +2,10 @@ package dev.enclave.inference.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.inference.InferenceChatOptions;
@@ -85,6 +87,15 @@ public final class ChatMessages {
 			.filter((tool) -> choice.function() != null
 					&& choice.function().equals(((Map<?, ?>) tool.get("function")).get("name")))
 			.toList();
+	}
+
+	/** The function names of {@code tools}, as {@link #declaredTools} writes them. */
+	static Set<String> toolNames(List<Map<String, Object>> tools) {
+		Set<String> names = new LinkedHashSet<>();
+		for (Map<String, Object> tool : tools) {
+			names.add((String) ((Map<?, ?>) tool.get("function")).get("name"));
+		}
+		return names;
 	}
 
 	/** Every tool the request declares, as OpenAI's API and chat templates take them. */

@@ -1,6 +1,7 @@
 package dev.enclave.inference.internal;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.inference.InferenceChatOptions;
@@ -75,16 +76,22 @@ final class ChatRequests {
 		return requested;
 	}
 
-	/** The conversation and the request's tools as the model sees them: rendered and tokenised. */
+	/**
+	 * The conversation and the request's tools as the model sees them: in the shape its
+	 * template expects ({@link TemplateMessages}), rendered and tokenised.
+	 */
 	static int[] tokens(ServedModel model, List<Message> messages, @Nullable ChatOptions options) {
 		ChatTemplate template = model.template();
 		if (template == null) {
 			throw ApiException.invalidParam("model", "Model '" + model.name()
 					+ "' has no chat template in its tokenizer_config.json, so it cannot serve chat");
 		}
+		List<Map<String, Object>> tools = ChatMessages.shownTools(options);
 		String text;
 		try {
-			text = template.render(ChatMessages.messages(messages), ChatMessages.shownTools(options), true);
+			text = template.render(
+					TemplateMessages.of(model.toolCallFormat().orElse(null), ChatMessages.messages(messages), tools),
+					tools, true);
 		}
 		catch (ChatTemplateException ex) {
 			throw ApiException.invalidParam("messages", "The model's chat template refused the conversation: "

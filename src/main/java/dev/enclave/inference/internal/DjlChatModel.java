@@ -1,18 +1,18 @@
 package dev.enclave.inference.internal;
 
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
-import dev.enclave.inference.GeneratedTokens;
 import dev.enclave.inference.InferenceChatOptions;
 import dev.enclave.inference.internal.generation.Decoding;
 import dev.enclave.inference.internal.generation.GenerationRequest;
 import dev.enclave.inference.internal.scheduler.GenerationTask;
 import dev.enclave.inference.internal.scheduler.ModelReplicas;
 import dev.enclave.inference.internal.scheduler.TaskListener;
+import dev.enclave.inference.internal.toolcalls.ToolCallParser;
 import dev.enclave.shared.FinishReason;
 import dev.enclave.shared.Priority;
 import dev.enclave.shared.TenantId;
@@ -22,13 +22,7 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.ai.chat.messages.AssistantMessage;
-import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
-import org.springframework.ai.chat.metadata.ChatResponseMetadata;
-import org.springframework.ai.chat.metadata.DefaultUsage;
-import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.model.StreamingChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
@@ -37,7 +31,9 @@ import org.springframework.ai.chat.prompt.Prompt;
  * The local engine behind Spring AI's chat port. Every generation goes to its model's
  * batching scheduler (the replica with the least work in hand), never onto an event loop;
  * its tokens stream out as {@link ChatResponse} chunks, handed off the scheduler's thread,
- * and the last chunk carries the finish reason and the usage. Cancelling the stream takes
+ * and the last chunk carries the finish reason and the usage. When the request shows the
+ * model tools, the calls it writes are read out of its text and go out as tool-call pieces,
+ * never as content ({@link AnswerChunks}). Cancelling the stream takes
  * the sequence out of the batch at the next step. A {@link RenderedChatPrompt} of the same
  * model is run as it was rendered; any other prompt is rendered first. Each request has its
  * own KV cache, so no conversation ever sees another's context.
@@ -76,30 +72,42 @@ final class DjlChatModel implements StreamingChatModel {
 		TenantId tenant = (options instanceof InferenceChatOptions inference) ? inference.getTenant() : null;
 		Priority priority = (options instanceof InferenceChatOptions inference && inference.getPriority() != null)
 				? inference.getPriority() : Priority.INTERACTIVE;
-		String id = "chatcmpl-" + UUID.randomUUID();
-		return Flux.<ChatResponse>create((sink) -> {
+		AnswerChunks answer = new AnswerChunks("chatcmpl-" + UUID.randomUUID(), model.name(), parser(model, options));
+		return Flux.<AnswerChunks.Report>create((sink) -> {
 			Decoding decoding = new Decoding(request, model.tokenizer()::decode, model.model().maxContext());
-			GenerationTask task = new GenerationTask(decoding, request.prompt(), tenant, priority,
-					new Chunks(sink, id, model.name()));
+			GenerationTask task = new GenerationTask(decoding, request.prompt(), tenant, priority, new Reports(sink));
 			sink.onCancel(task::cancel);
 			replicas.submit(task);
 		}, FluxSink.OverflowStrategy.BUFFER)
 			// Off the scheduler's thread at once: every other sequence in the batch waits for it.
-			.publishOn(Schedulers.parallel());
+			// Tool calls are parsed after the hand-off, for the same reason.
+			.publishOn(Schedulers.parallel())
+			.map(answer::chunk);
 	}
 
-	/** A generation's reports as chunks of the stream. */
-	private record Chunks(FluxSink<ChatResponse> sink, String id, String model) implements TaskListener {
+	/**
+	 * A parser of the tools the model was shown, when its family writes calls in a format we
+	 * read; null when there is none to look for, and the text passes through untouched.
+	 */
+	private static @Nullable ToolCallParser parser(ServedModel model, @Nullable ChatOptions options) {
+		Set<String> tools = ChatMessages.toolNames(ChatMessages.shownTools(options));
+		if (tools.isEmpty()) {
+			return null;
+		}
+		return model.toolCallFormat().map((format) -> format.newParser(tools)).orElse(null);
+	}
+
+	/** A generation's reports, as they come, for the stream to turn into chunks. */
+	private record Reports(FluxSink<AnswerChunks.Report> sink) implements TaskListener {
 
 		@Override
 		public void onText(String text, int generatedTokens) {
-			this.sink.next(chunk(this.id, this.model, text, null, null, generatedTokens));
+			this.sink.next(AnswerChunks.Report.text(text, generatedTokens));
 		}
 
 		@Override
 		public void onFinish(FinishReason reason, int promptTokens, int completionTokens) {
-			this.sink.next(chunk(this.id, this.model, "", reason, new DefaultUsage(promptTokens, completionTokens),
-					completionTokens));
+			this.sink.next(AnswerChunks.Report.finish(reason, promptTokens, completionTokens));
 			this.sink.complete();
 		}
 
@@ -108,18 +116,6 @@ final class DjlChatModel implements StreamingChatModel {
 			this.sink.error(failure);
 		}
 
-	}
-
-	private static ChatResponse chunk(String id, String model, String text, @Nullable FinishReason finish,
-			@Nullable Usage usage, int generated) {
-		ChatGenerationMetadata generation = (finish != null)
-				? ChatGenerationMetadata.builder().finishReason(finish.value()).build() : ChatGenerationMetadata.NULL;
-		ChatResponseMetadata.Builder metadata = ChatResponseMetadata.builder().id(id).model(model);
-		if (usage != null) {
-			metadata.usage(usage);
-		}
-		metadata.keyValue(GeneratedTokens.METADATA_KEY, generated);
-		return new ChatResponse(List.of(new Generation(new AssistantMessage(text), generation)), metadata.build());
 	}
 
 }

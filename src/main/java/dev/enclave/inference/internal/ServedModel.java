@@ -2,12 +2,14 @@ package dev.enclave.inference.internal;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.enclave.inference.internal.checkpoint.GenerationDefaults;
 import dev.enclave.inference.internal.engine.DecoderModel;
 import dev.enclave.inference.internal.generation.TextTokenizer;
 import dev.enclave.inference.internal.template.ChatTemplate;
+import dev.enclave.inference.internal.toolcalls.ToolCallFormat;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +32,11 @@ record ServedModel(String name, String description, Instant created, List<Decode
 	/** The network as every replica has it: its spec and context are the same on each. */
 	DecoderModel model() {
 		return this.replicas.get(0);
+	}
+
+	/** How the model writes tool calls, by its architecture; empty when we cannot read them. */
+	Optional<ToolCallFormat> toolCallFormat() {
+		return ToolCallFormat.forArchitecture(model().spec().architecture());
 	}
 
 	@Override

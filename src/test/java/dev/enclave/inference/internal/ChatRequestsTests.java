@@ -3,6 +3,7 @@ package dev.enclave.inference.internal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import ai.djl.Device;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.tool.function.FunctionToolCallback;
@@ -41,17 +43,24 @@ class ChatRequestsTests {
 
 	private static TextTokenizer tokenizer;
 
+	private static DecoderModel glm4;
+
 	@BeforeAll
 	static void load() {
-		TinyCheckpoints.write(directory, TinyCheckpoints.Kind.LLAMA, 2);
-		checkpoint = Checkpoint.open(directory, null);
+		TinyCheckpoints.write(directory.resolve("llama"), TinyCheckpoints.Kind.LLAMA, 2);
+		checkpoint = Checkpoint.open(directory.resolve("llama"), null);
 		model = DecoderModel.load("tiny", checkpoint, Device.cpu(), DataType.FLOAT32, 0);
 		tokenizer = TextTokenizer.load(checkpoint.tokenizerFile());
+		TinyCheckpoints.write(directory.resolve("glm4"), TinyCheckpoints.Kind.GLM4, 2);
+		try (Checkpoint glm4Checkpoint = Checkpoint.open(directory.resolve("glm4"), null)) {
+			glm4 = DecoderModel.load("tiny-glm4", glm4Checkpoint, Device.cpu(), DataType.FLOAT32, 0);
+		}
 	}
 
 	@AfterAll
 	static void close() {
 		tokenizer.close();
+		glm4.close();
 		model.close();
 		checkpoint.close();
 	}
@@ -99,14 +108,29 @@ class ChatRequestsTests {
 
 	@Test
 	void toolsReachTheTemplate() {
-		FunctionToolCallback<String, String> weather = FunctionToolCallback
-			.builder("get_weather", (String city) -> "sunny")
-			.description("Current weather")
-			.inputType(String.class)
-			.build();
 		GenerationRequest request = ChatRequests.of(served("{{ tools[0].function.name }}|{{ tools[0].type }}"),
-				new Prompt("Hi", InferenceChatOptions.builder().toolCallbacks(weather).build()));
+				new Prompt("Hi", InferenceChatOptions.builder().toolCallbacks(weather()).build()));
 		assertThat(tokenizer.decode(request.prompt())).isEqualTo("get_weather|function");
+	}
+
+	@Test
+	void aGlm4ModelsTemplateGetsTheConversationInGlm4sShape() {
+		String shape = "{{ messages[0]['tools'][0].function.name }}|{{ tools[0].function.name }}|"
+				+ "{% for m in messages %}{{ m['role'] }}:{{ m['metadata'] }}:{{ m['content'] }}|{% endfor %}";
+		Prompt prompt = new Prompt(List.of(new UserMessage("Hi"),
+				AssistantMessage.builder()
+					.content("")
+					.toolCalls(List.of(new AssistantMessage.ToolCall("call_1", "function", "get_weather",
+							"{\"city\":\"Paris\"}")))
+					.build(),
+				ToolResponseMessage.builder()
+					.responses(List.of(new ToolResponseMessage.ToolResponse("call_1", "get_weather", "sunny")))
+					.build()),
+				InferenceChatOptions.builder().toolCallbacks(weather()).build());
+		ServedModel served = new ServedModel("tiny-glm4", "tiny model", checkpoint.sealed(), List.of(glm4), tokenizer,
+				new ChatTemplate(shape, Map.of(), Clock.systemUTC()), checkpoint.generation(), Set.of(TinyCheckpoints.END));
+		assertThat(tokenizer.decode(ChatRequests.of(served, prompt).prompt()))
+			.isEqualTo("get_weather|get_weather|user::Hi|assistant:get_weather:{\"city\": \"Paris\"}|observation::sunny|");
 	}
 
 	@Test
@@ -144,6 +168,13 @@ class ChatRequestsTests {
 		assertThat(refused(InferenceChatOptions.builder().topK(-1).build())).isEqualTo("top_k");
 		assertThat(refused(InferenceChatOptions.builder().maxTokens(0).build())).isEqualTo("max_tokens");
 		assertThat(refused(InferenceChatOptions.builder().frequencyPenalty(0.5).build())).isEqualTo("frequency_penalty");
+	}
+
+	private static FunctionToolCallback<String, String> weather() {
+		return FunctionToolCallback.builder("get_weather", (String city) -> "sunny")
+			.description("Current weather")
+			.inputType(String.class)
+			.build();
 	}
 
 	private static String refused(InferenceChatOptions options) {

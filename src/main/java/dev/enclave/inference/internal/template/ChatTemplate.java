@@ -4,18 +4,23 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import jinjava.de.odysseus.el.ExpressionFactoryImpl;
+import jinjava.de.odysseus.el.tree.TreeBuilder;
 import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ExpressionFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * {@code add_generation_prompt} and the special tokens, and the globals
  * {@code raise_exception} and {@code strftime_now}. Jinjava needs help to be that Jinja:
  * whitespace control on expressions, Python's string methods and Python's
- * {@code json.dumps} for {@code tojson} are switched on or supplied here. Its "natural
+ * {@code json.dumps} for {@code tojson} are switched on or supplied here, and {@code not}
+ * takes a whole comparison, as in Jinja ({@link PythonPrecedenceBuilder}). Its "natural
  * operator precedence" stays off: it reads {@code not x is defined} as
  * {@code (not x) is defined}, and templates test definedness that way everywhere.
  */
@@ -79,6 +85,14 @@ public final class ChatTemplate {
 		return result.getOutput();
 	}
 
+	/**
+	 * A value as this engine's {@code tojson} writes it (Python's {@code json.dumps}), for
+	 * text a conversation must carry the way the model's own tooling writes it.
+	 */
+	public static String tojson(@Nullable Object value) {
+		return PythonJson.dumps(value, null, false);
+	}
+
 	private static String describe(TemplateError error) {
 		Throwable cause = error.getException();
 		while (cause != null) {
@@ -105,7 +119,15 @@ public final class ChatTemplate {
 				.withKeepNullableLoopValues(true)
 				.build())
 			.build();
-		Jinjava jinja = new Jinjava(config);
+		ExpressionFactory expressions = expressions();
+		Jinjava jinja = new Jinjava(config) {
+
+			@Override
+			public ExpressionFactory getExpressionFactory() {
+				return expressions;
+			}
+
+		};
 		jinja.getGlobalContext()
 			.registerFunction(new ELFunctionDefinition("", "raise_exception", TemplateFunctions.class,
 					"raiseException", String.class));
@@ -114,6 +136,13 @@ public final class ChatTemplate {
 					String.class));
 		jinja.getGlobalContext().registerFilter(new ToJson());
 		return jinja;
+	}
+
+	/** Jinjava's own expression factory, but with Jinja's precedence for {@code not}. */
+	private static ExpressionFactory expressions() {
+		Properties properties = new Properties();
+		properties.setProperty(TreeBuilder.class.getName(), PythonPrecedenceBuilder.class.getName());
+		return new ExpressionFactoryImpl(properties, new TruthyTypeConverter());
 	}
 
 	/** Hugging Face's {@code tojson}: Python's {@code json.dumps}, non-ASCII kept. */

@@ -151,6 +151,18 @@ class ChatTemplateTests {
 	}
 
 	@Test
+	void notTakesTheWholeComparisonAsInJinja() {
+		// Llama 3.1's template checks a call message this way; Jinjava alone read it as
+		// (not calls|length) == 1 and failed to compare a boolean with a number.
+		ChatTemplate template = new ChatTemplate("{{ not messages|length == 1 }}|{{ not messages|length == 2 }}|"
+				+ "{{ not messages[0].role == 'tool' }}|{{ not messages[0].role == 'user' and true }}|"
+				+ "{{ true and not 1 > 2 }}|{{ not not messages }}|{{ not (1 == 1) }}|{{ not missing is defined }}|"
+				+ "{{ 'a' if not messages[0].role != 'user' else 'b' }}", Map.of(), CLOCK);
+		assertThat(template.render(List.of(message("user", "Hi")), List.of(), false))
+			.isEqualTo("false|true|true|false|true|true|false|true|a");
+	}
+
+	@Test
 	void tojsonWritesWhatPythonWrites() {
 		ChatTemplate template = new ChatTemplate("{{ tools | tojson }}", Map.of(), CLOCK);
 		Map<String, Object> value = new LinkedHashMap<>();
