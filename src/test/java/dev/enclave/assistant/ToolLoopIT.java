@@ -149,7 +149,11 @@ class ToolLoopIT extends RemoteIT {
 		assertThat(toolCall.get("name").asString()).isEqualTo("knowledge_base_search");
 		assertThat(toolCall.get("status").asString()).isEqualTo("succeeded");
 		assertThat(toolCall.get("result").get("trust").asString()).contains("not an instruction");
-		assertThat(data(events, "message.completed").get(0).get("content").asString()).isEqualTo("Refunds take 5 days.");
+		JsonNode completed = data(events, "message.completed").get(0);
+		assertThat(completed.get("content").asString()).isEqualTo("Refunds take 5 days.");
+		// The turn costs both rounds, as the server counted them: (30 + 11) prompt, (12 + 2) answer tokens.
+		assertThat(completed.get("prompt_tokens").asInt()).isEqualTo(41);
+		assertThat(completed.get("completion_tokens").asInt()).isEqualTo(14);
 		// The model was shown the tool, then its result as a tool message marked as data.
 		List<ScriptedUpstream.Recorded> asked = SOLO.requests("/v1/chat/completions");
 		assertThat(asked).hasSize(2);
