@@ -106,10 +106,10 @@ class McpToolsIT extends EnclaveIT {
 		registry.add("enclave.tools.mcp[0].url", () -> "http://127.0.0.1:" + DESK.port() + "/mcp");
 		registry.add("enclave.tools.mcp[0].headers.X-Desk-Key", () -> "{secret:DESK_KEY}");
 		registry.add("enclave.tools.mcp[0].tools", () -> "lookup_order,refund_order,cancel_order,broken,track_parcel");
-		registry.add("enclave.tools.mcp[0].check-interval", () -> "200ms");
 		registry.add("enclave.tools.mcp[1].name", () -> "later");
 		registry.add("enclave.tools.mcp[1].url", () -> "http://127.0.0.1:" + LATER_PORT + "/mcp");
-		registry.add("enclave.tools.mcp[1].check-interval", () -> "200ms");
+		// Tried again often, so that the test of a server coming up is quick.
+		registry.add("enclave.tools.mcp[1].check-interval", () -> "500ms");
 		registry.add("enclave.tools.mcp[1].connect-timeout", () -> "2s");
 		registry.add("enclave.tools.mcp[2].name", () -> "local");
 		registry.add("enclave.tools.mcp[2].transport", () -> "stdio");
