@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,11 +19,13 @@ import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Principal;
 import dev.enclave.identity.Role;
 import dev.enclave.identity.SubjectId;
-import dev.enclave.shared.ConversationId;
 import dev.enclave.shared.Priority;
 import dev.enclave.shared.TenantId;
 import dev.enclave.support.Chats;
-import dev.enclave.support.EnclaveIT;
+import dev.enclave.support.Identities;
+import dev.enclave.support.RemoteIT;
+import dev.enclave.support.ScriptedUpstream;
+import dev.enclave.support.ScriptedUpstream.Reply;
 import dev.enclave.support.TestDatabase;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
@@ -32,24 +34,29 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.enclave.support.ScriptedUpstream.chunk;
+import static dev.enclave.support.ScriptedUpstream.usage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
  * MCP servers' tools in the registry, end to end against MCP servers built with the MCP SDK
- * on loopback: listed for whoever may use them, arguments checked against the server's
- * schema before anything is sent, the call made with the configured secret header, its
- * result and its refusals audited like any tool's. A server that is down at start does not
+ * (on loopback over Streamable HTTP, and as a child process over stdio), in turns of the
+ * tool loop with a scripted model: offered to whoever may use them, arguments checked
+ * against the server's schema before anything is sent, the call made with the configured
+ * secret header, every call audited like any tool's. A server that is down at start does not
  * stop Enclave and its tools appear when it comes up; a server that changes its tools is
  * listed again.
  */
-class McpToolsIT extends EnclaveIT {
+class McpToolsIT extends RemoteIT {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final String MODEL = "scripted/solo";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -81,12 +88,6 @@ class McpToolsIT extends EnclaveIT {
 
 	@Autowired
 	ToolExecutor executor;
-
-	@Autowired
-	ToolAudit audit;
-
-	@Autowired
-	DatabaseClient db;
 
 	@DynamicPropertySource
 	static void mcp(DynamicPropertyRegistry registry) {
@@ -129,7 +130,7 @@ class McpToolsIT extends EnclaveIT {
 	}
 
 	@Test
-	void aServersToolsAreOfferedByPermissionCheckedAgainstItsSchemaRunAndAudited() {
+	void aServersToolsAreOfferedByPermissionCheckedAgainstItsSchemaRunInATurnAndAudited() {
 		Principal agent = person(Role.AGENT);
 		await().atMost(WAIT).until(() -> names(agent).contains("desk_lookup_order"));
 		assertThat(names(agent)).contains("desk_lookup_order", "desk_refund_order", "desk_cancel_order")
@@ -143,66 +144,61 @@ class McpToolsIT extends EnclaveIT {
 		ToolDefinition refund = offered(agent, "desk_refund_order");
 		assertThat(refund.mode()).as("no hint: a write").isEqualTo(ToolMode.WRITE);
 		assertThat(refund.requiresApproval()).isTrue();
-
 		Principal auditor = person(Role.AUDITOR);
 		assertThat(names(auditor)).as("an auditor has no chat scope").noneMatch((name) -> name.startsWith("desk_"));
-		ToolVerdict denied = this.registry.check(auditor, "desk_lookup_order", "{\"order_id\": \"A-17\"}");
-		assertThat(denied).isInstanceOf(ToolVerdict.Denied.class);
-		ToolVerdict invalid = this.registry.check(agent, "desk_lookup_order", "{\"order_id\": \"17; DROP\"}");
-		assertThat(invalid).isInstanceOf(ToolVerdict.Invalid.class);
-		assertThat(DESK.calls()).as("nothing refused reaches the server").isEmpty();
+		assertThat(this.registry.check(auditor, "desk_lookup_order", "{\"order_id\": \"A-17\"}"))
+			.isInstanceOf(ToolVerdict.Denied.class);
 
-		ToolOutcome looked = run(agent, "desk_lookup_order", "{\"order_id\": \"A-17\"}");
-		assertThat(looked.status()).as(looked.forModel()).isEqualTo(ToolCallStatus.SUCCEEDED);
-		JsonNode told = JSON.readTree(looked.forModel());
-		assertThat(told.get("source").asString()).isEqualTo("tool:desk_lookup_order");
-		assertThat(told.get("trust").asString()).contains("untrusted");
-		assertThat(told.get("result").get("text").asString()).isEqualTo("Order A-17 has shipped");
-		assertThat(DESK.calls()).singleElement().satisfies((call) -> {
-			assertThat(call.tool()).isEqualTo("lookup_order");
-			assertThat(call.arguments()).isEqualTo(Map.of("order_id", "A-17"));
-			assertThat(call.key()).as("the secret header").isEqualTo("desk-key-3");
+		// A turn: the model proposes three calls, the loop runs what the gate allows and audits all three.
+		String user = Identities.uniqueSubject("mcp-agent");
+		identities().createUser(identities().admin(), user, "agent-password-42", "AGENT");
+		String token = (String) identities().login(user, "agent-password-42").get("access_token");
+		Chats chats = new Chats(http());
+		String conversation = chats.create(token, Map.of("title", "MCP", "model", MODEL)).get("id").asString();
+		SOLO.chat(calls(call("call_ok", "desk_lookup_order", "{\"order_id\": \"A-17\"}"),
+				call("call_bad", "desk_lookup_order", "{\"order_id\": \"17; DROP TABLE\"}"),
+				call("call_err", "desk_cancel_order", "{\"order_id\": \"A-18\"}")), Reply.text("A-17 has shipped."));
+		JsonNode answer = chats.send(token, conversation, "Where is order A-17? And cancel A-18.");
+		assertThat(answer.get("content").asString()).isEqualTo("A-17 has shipped.");
+
+		List<ScriptedUpstream.Recorded> asked = SOLO.requests("/v1/chat/completions");
+		assertThat(asked.get(0).body().get("tools").findValuesAsString("name"))
+			.contains("desk_lookup_order", "desk_cancel_order")
+			.doesNotContain("desk_wipe_database", "desk_broken");
+		Map<String, String> told = new HashMap<>();
+		asked.get(1).body().get("messages").forEach((message) -> {
+			if (message.get("role").asString().equals("tool")) {
+				told.put(message.get("tool_call_id").asString(), message.get("content").asString());
+			}
 		});
+		assertThat(told.get("call_ok")).contains("tool:desk_lookup_order").contains("untrusted")
+			.contains("Order A-17 has shipped");
+		assertThat(told.get("call_bad")).contains("invalid");
+		assertThat(told.get("call_err")).contains("The tool reported an error: the order service is unavailable");
+		assertThat(DESK.calls()).as("what the gate refused never reached the server")
+			.extracting(LoopbackMcpServer.Call::tool, LoopbackMcpServer.Call::arguments, LoopbackMcpServer.Call::key)
+			.containsExactlyInAnyOrder(tuple("lookup_order", Map.of("order_id", "A-17"), "desk-key-3"),
+					tuple("cancel_order", Map.of("order_id", "A-18"), "desk-key-3"));
 
-		ToolOutcome cancelled = run(agent, "desk_cancel_order", "{\"order_id\": \"A-18\"}");
-		assertThat(cancelled.status()).isEqualTo(ToolCallStatus.FAILED);
-		assertThat(JSON.readTree(cancelled.forModel()).get("error").asString())
-			.isEqualTo("The tool reported an error: the order service is unavailable");
-
-		// What the turn loop does with each outcome: the audit has the call and the refusal.
-		String admin = identities().admin();
-		String conversation = new Chats(http()).createId(admin, "MCP audit");
-		Map<String, Object> owner = this.db.sql("SELECT tenant_id, owner_id FROM conversations WHERE id = :id")
-			.bind("id", UUID.fromString(conversation))
-			.fetch()
-			.one()
-			.block();
-		TenantId tenant = new TenantId((UUID) owner.get("tenant_id"));
-		SubjectId person = new SubjectId((UUID) owner.get("owner_id"));
-		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-		this.audit.record(invocation(tenant, conversation, person, "call_1", lookup, looked, "{\"order_id\": \"A-17\"}", now))
-			.then(this.audit.record(invocation(tenant, conversation, person, "call_2", lookup,
-					this.executor.refused(denied), "{\"order_id\": \"A-17\"}", now.plusMillis(1))))
-			.block(WAIT);
+		Map<String, JsonNode> audited = new HashMap<>();
 		http().get()
 			.uri("/api/v1/conversations/{id}/tool-calls", conversation)
-			.headers((headers) -> headers.setBearerAuth(admin))
+			.headers((headers) -> headers.setBearerAuth(token))
 			.exchange()
 			.expectStatus()
 			.isOk()
-			.expectBody()
-			.jsonPath("$.data.length()")
-			.isEqualTo(2)
-			.jsonPath("$.data[0].tool")
-			.isEqualTo("desk_lookup_order")
-			.jsonPath("$.data[0].status")
-			.isEqualTo("succeeded")
-			.jsonPath("$.data[0].arguments.order_id")
-			.isEqualTo("A-17")
-			.jsonPath("$.data[0].result.result.text")
-			.isEqualTo("Order A-17 has shipped")
-			.jsonPath("$.data[1].status")
-			.isEqualTo("denied");
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("data")
+			.forEach((call) -> audited.put(call.get("tool_call_id").asString(), call));
+		assertThat(audited).containsOnlyKeys("call_ok", "call_bad", "call_err");
+		assertThat(audited.get("call_ok").get("tool").asString()).isEqualTo("desk_lookup_order");
+		assertThat(audited.get("call_ok").get("status").asString()).isEqualTo("succeeded");
+		assertThat(audited.get("call_ok").get("mode").asString()).isEqualTo("read");
+		assertThat(audited.get("call_ok").get("arguments").get("order_id").asString()).isEqualTo("A-17");
+		assertThat(audited.get("call_bad").get("status").asString()).isEqualTo("invalid");
+		assertThat(audited.get("call_err").get("status").asString()).isEqualTo("failed");
 	}
 
 	@Test
@@ -266,12 +262,26 @@ class McpToolsIT extends EnclaveIT {
 			.orElseThrow();
 	}
 
-	private static ToolInvocation invocation(TenantId tenant, String conversation, SubjectId person, String callId,
-			ToolDefinition tool, ToolOutcome outcome, String arguments, Instant at) {
-		boolean ran = outcome.status() == ToolCallStatus.SUCCEEDED || outcome.status() == ToolCallStatus.FAILED;
-		return new ToolInvocation(UUID.randomUUID(), tenant, ConversationId.of(conversation), callId, tool.name(),
-				tool.mode(), outcome.status(), arguments, ran ? outcome.forModel() : null, person, null, null,
-				ran ? outcome.duration().toMillis() : null, at);
+	private record Call(String id, String name, String arguments) {
+	}
+
+	private static Call call(String id, String name, String arguments) {
+		return new Call(id, name, arguments);
+	}
+
+	/** A streamed answer that proposes these calls, whole, and finishes with {@code tool_calls} (as in ToolLoopIT). */
+	private static Reply calls(Call... calls) {
+		List<String> chunks = new ArrayList<>();
+		chunks.add(chunk("{\"role\":\"assistant\",\"content\":null}", null));
+		for (int i = 0; i < calls.length; i++) {
+			Call call = calls[i];
+			chunks.add(chunk("{\"tool_calls\":[{\"index\":" + i + ",\"id\":\"" + call.id() + "\",\"type\":\"function\","
+					+ "\"function\":{\"name\":\"" + call.name() + "\",\"arguments\":"
+					+ Chats.JSON.writeValueAsString(call.arguments()) + "}}]}", null));
+		}
+		chunks.add(chunk("{}", "tool_calls"));
+		chunks.add(usage(30, 12));
+		return Reply.stream(chunks);
 	}
 
 	private static Principal person(Role role) {
