@@ -5,8 +5,9 @@
  * and circuit breaker), the validation of proposed arguments against that schema, the
  * permission check made outside the model, declarative HTTP tools behind an egress policy
  * that blocks private, loopback and link-local addresses on the resolved address and on every
- * redirect, and (to come) the durable approval queue, the sealed audit of every call and MCP
- * servers. The loop that runs tools lives in the turn pipeline ({@code assistant}).
+ * redirect, the tools of configured MCP servers (Streamable HTTP behind the same egress
+ * policy, or stdio), and (to come) the durable approval queue and the sealed audit of every
+ * call. The loop that runs tools lives in the turn pipeline ({@code assistant}).
  */
 @ApplicationModule(displayName = "Tools", allowedDependencies = { "identity", "conversation", "privacy", "gateway", "shared", "storage" })
 @NullMarked

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The secrets HTTP tool headers refer to as {@code {secret:NAME}}: one file per secret in
+ * The secrets HTTP tool and MCP server settings refer to as {@code {secret:NAME}}: one file per secret in
  * {@code enclave.tools.secrets-dir} (how Kubernetes mounts a Secret), and variables
  * {@code ENCLAVE_TOOL_SECRET_NAME}. Read once at start; values are never logged.
  */

@@ -7,9 +7,9 @@ import java.util.List;
 import dev.enclave.privacy.ContentCipher;
 import dev.enclave.tools.Tool;
 import dev.enclave.tools.ToolExecutor;
-import dev.enclave.tools.ToolRegistry;
 import dev.enclave.tools.internal.http.HostResolver;
 import dev.enclave.tools.internal.http.HttpToolInvoker;
+import dev.enclave.tools.internal.mcp.McpServers;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,15 +19,23 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
-/** Wires the module: the registry over every {@link Tool} bean, and the executor. */
+/** Wires the module: the registry over every {@link Tool} bean, HTTP tools and MCP servers, and the executor. */
 @Configuration(proxyBeanMethods = false)
 class ToolsConfiguration {
 
+	/** The registry: tool beans and HTTP tools from the start, MCP servers' tools as they connect. */
 	@Bean
-	ToolRegistry toolRegistry(ObjectProvider<Tool> tools, HttpTools http) {
+	DefaultToolRegistry toolRegistry(ObjectProvider<Tool> tools, HttpTools http) {
 		List<Tool> all = new ArrayList<>(tools.orderedStream().toList());
 		all.addAll(http.tools());
 		return new DefaultToolRegistry(all);
+	}
+
+	/** Connects the configured MCP servers in the background once the context has started. */
+	@Bean(destroyMethod = "close")
+	McpServers mcpServers(ToolsSettings settings, DefaultToolRegistry registry) {
+		return new McpServers(settings.mcp(), settings.egress().policy(), HostResolver.system(),
+				ToolSecrets.load(settings.secretsDir(), System.getenv()), registry);
 	}
 
 	/** One invoker, with its own event loops and connection pool, for every HTTP tool. */

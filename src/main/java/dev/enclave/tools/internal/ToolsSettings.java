@@ -22,6 +22,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * Limits around every tool call.
@@ -33,20 +34,22 @@ import jakarta.validation.constraints.NotNull;
  * @param breaker when a tool counts as failing and is left alone for a while
  * @param egress where HTTP tools may connect
  * @param http the declarative HTTP tools
- * @param secretsDir a directory of secrets HTTP tool headers name as {@code {secret:NAME}},
- * one file each (a mounted Kubernetes Secret); {@code ENCLAVE_TOOL_SECRET_NAME} variables work too
+ * @param mcp the MCP servers whose tools join the registry
+ * @param secretsDir a directory of secrets HTTP tool and MCP server headers name as
+ * {@code {secret:NAME}}, one file each (a mounted Kubernetes Secret);
+ * {@code ENCLAVE_TOOL_SECRET_NAME} variables work too
  */
 @ConfigurationProperties("enclave.tools")
 @Validated
 public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
 		@DefaultValue("16384") @Min(256) @Max(1048576) int resultMaxBytes, @DefaultValue @NotNull Breaker breaker,
 		@DefaultValue @NotNull Egress egress, @DefaultValue @NotNull List<@Valid HttpTool> http,
-		@Nullable Path secretsDir) {
+		@DefaultValue @NotNull List<@Valid McpServer> mcp, @Nullable Path secretsDir) {
 
 	/** Defaults for everything but the limits, for code that runs no HTTP tools. */
 	public static ToolsSettings withoutHttpTools(int maxSteps, int resultMaxBytes, Breaker breaker) {
 		return new ToolsSettings(maxSteps, resultMaxBytes, breaker, new Egress(List.of(), List.of(), false, false, false, 1 << 20,
-				Duration.ofSeconds(2), Duration.ofSeconds(10), 3), List.of(), null);
+				Duration.ofSeconds(2), Duration.ofSeconds(10), 3), List.of(), List.of(), null);
 	}
 
 	/**
@@ -71,7 +74,8 @@ public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
 			@DefaultValue("1048576") @Min(1) int maxResponseBytes, @DefaultValue("2s") @NotNull Duration connectTimeout,
 			@DefaultValue("10s") @NotNull Duration readTimeout, @DefaultValue("3") @Min(0) @Max(10) int maxRedirects) {
 
-		EgressPolicy policy() {
+		/** The policy these settings describe. */
+		public EgressPolicy policy() {
 			return new EgressPolicy(this.allowedHosts, this.allowedPrivateHosts, this.allowPrivate, this.allowLoopback,
 					this.allowLinkLocal, this.maxResponseBytes, this.connectTimeout, this.readTimeout,
 					this.maxRedirects);
@@ -104,6 +108,101 @@ public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
 			return new ToolDefinition(this.name, this.description, request.argumentsSchema(), this.scopes, this.roles,
 					this.mode, (this.requiresApproval != null) ? this.requiresApproval : this.mode == ToolMode.WRITE,
 					this.timeout);
+		}
+
+	}
+
+	/**
+	 * An MCP server whose tools join the registry, under the policy given here rather than
+	 * anything the server says about itself (its {@code readOnlyHint} only picks the default
+	 * mode).
+	 *
+	 * @param name names the server in logs and prefixes its tools' names: 1 to 32 letters,
+	 * digits, {@code _} or {@code -}
+	 * @param transport {@code streamable-http} (the default) or {@code stdio}
+	 * @param url the Streamable HTTP endpoint ({@code https://mcp.corp.example/mcp}), held to
+	 * the egress policy like an HTTP tool
+	 * @param headers sent with every HTTP request; values may hold {@code {secret:NAME}}
+	 * @param command the program a stdio server runs as (started directly, without a shell)
+	 * @param args its arguments
+	 * @param env its environment, whose values may hold {@code {secret:NAME}}: Enclave's own
+	 * environment is not passed on, only {@code HOME}, {@code LOGNAME}, {@code PATH},
+	 * {@code SHELL}, {@code TERM} and {@code USER} besides these
+	 * @param tools the server's tools to offer, by their MCP names; empty for all of them
+	 * @param toolPrefix put before each tool's MCP name to make its name in Enclave; by
+	 * default the server's name and {@code _}; may be empty
+	 * @param scopes scopes the end user must hold for any of its tools (default {@code chat})
+	 * @param roles roles of which the end user must hold one; empty for any
+	 * @param mode {@code read} or {@code write} for all its tools; by default a tool the
+	 * server marks {@code readOnlyHint} is a read and every other tool a write
+	 * @param requiresApproval whether each call waits for a person; by default, writes do
+	 * @param timeout how long one call may take
+	 * @param connectTimeout how long connecting (starting a stdio server included) and
+	 * listing the tools may take
+	 * @param checkInterval how often a connected server is pinged, and a server that is not
+	 * connected is tried again
+	 */
+	public record McpServer(@NotBlank @Pattern(regexp = "[A-Za-z0-9_-]{1,32}") String name,
+			@DefaultValue("streamable-http") @NotNull Transport transport, @Nullable String url,
+			@DefaultValue @NotNull Map<String, String> headers, @Nullable String command,
+			@DefaultValue @NotNull List<String> args, @DefaultValue @NotNull Map<String, String> env,
+			@DefaultValue @NotNull List<String> tools, @Nullable String toolPrefix,
+			@DefaultValue("chat") @NotNull Set<String> scopes, @DefaultValue @NotNull Set<Role> roles,
+			@Nullable ToolMode mode, @Nullable Boolean requiresApproval, @DefaultValue("30s") @NotNull Duration timeout,
+			@DefaultValue("30s") @NotNull Duration connectTimeout,
+			@DefaultValue("30s") @NotNull Duration checkInterval) {
+
+		/** How Enclave talks to an MCP server. */
+		public enum Transport {
+
+			/** HTTP POSTs, with server-sent events for what the server sends on its own. */
+			STREAMABLE_HTTP,
+
+			/** A child process, JSON-RPC on its standard input and output. */
+			STDIO
+
+		}
+
+		public McpServer {
+			if (transport == Transport.STREAMABLE_HTTP && (url == null || url.isBlank())) {
+				throw new IllegalArgumentException("The MCP server " + name + " needs a url for streamable-http");
+			}
+			if (transport == Transport.STDIO && (command == null || command.isBlank())) {
+				throw new IllegalArgumentException("The MCP server " + name + " needs a command for stdio");
+			}
+			if (transport == Transport.STDIO && (url != null || !headers.isEmpty())) {
+				throw new IllegalArgumentException("The MCP server " + name + " runs on stdio: url and headers are for "
+						+ "streamable-http");
+			}
+			if (transport == Transport.STREAMABLE_HTTP && (command != null || !args.isEmpty() || !env.isEmpty())) {
+				throw new IllegalArgumentException("The MCP server " + name + " is reached over streamable-http: command, "
+						+ "args and env are for stdio");
+			}
+			if (toolPrefix != null && !toolPrefix.matches("[A-Za-z0-9_-]{0,32}")) {
+				throw new IllegalArgumentException("The tool prefix of the MCP server " + name + " must be at most 32 "
+						+ "letters, digits, '_' or '-'");
+			}
+			for (Duration duration : List.of(timeout, connectTimeout, checkInterval)) {
+				if (duration.isNegative() || duration.isZero()) {
+					throw new IllegalArgumentException("The MCP server " + name + " needs positive durations");
+				}
+			}
+			headers = Map.copyOf(headers);
+			args = List.copyOf(args);
+			env = Map.copyOf(env);
+			tools = List.copyOf(tools);
+			scopes = Set.copyOf(scopes);
+			roles = Set.copyOf(roles);
+		}
+
+		/** What goes before each tool's MCP name. */
+		public String prefix() {
+			return (this.toolPrefix != null) ? this.toolPrefix : this.name + "_";
+		}
+
+		/** Whether each call waits for a person, for a tool of {@code mode}. */
+		public boolean approval(ToolMode mode) {
+			return (this.requiresApproval != null) ? this.requiresApproval : mode == ToolMode.WRITE;
 		}
 
 	}

@@ -103,6 +103,63 @@ class ToolRegistryTests {
 			.withMessageContaining("positive timeout");
 	}
 
+	@Test
+	void toolsOfADynamicSourceJoinAndLeaveThroughTheSameGate() {
+		Tool lookup = TestTools.tool(TestTools.definition("desk_lookup", Set.of("chat"), Set.of(), SECOND),
+				(args) -> Mono.just(args));
+		this.registry.replace("MCP server 'desk'", List.of(lookup));
+		assertThat(this.registry.offeredTo(this.agent)).extracting(ToolDefinition::name)
+			.containsExactly("desk_lookup", "get_ticket");
+		assertThat(this.registry.check(this.agent, "desk_lookup", "{\"id\": 7}")).isInstanceOf(ToolVerdict.Invalid.class);
+		assertThat(this.registry.check(TestTools.person(Set.of(Role.AGENT), Set.of()), "desk_lookup", "{\"id\": \"T-7\"}"))
+			.isInstanceOf(ToolVerdict.Denied.class);
+		assertThat(this.registry.check(this.agent, "desk_lookup", "{\"id\": \"T-7\"}")).isInstanceOf(ToolVerdict.Allowed.class);
+
+		this.registry.replace("MCP server 'desk'", List.of());
+		assertThat(this.registry.offeredTo(this.agent)).extracting(ToolDefinition::name).containsExactly("get_ticket");
+		assertThat(this.registry.check(this.agent, "desk_lookup", "{\"id\": \"T-7\"}"))
+			.isInstanceOf(ToolVerdict.Unknown.class);
+	}
+
+	@Test
+	void aDynamicToolWithABadSchemaOrATakenNameIsLeftOutAndTheRestStay() {
+		Tool broken = TestTools.tool(new ToolDefinition("desk_broken", "Broken", "{\"type\": 12}", Set.of("chat"),
+				Set.of(), ToolMode.READ, false, SECOND), (args) -> Mono.just(args));
+		Tool shadow = TestTools.tool(TestTools.definition("get_ticket", Set.of(), Set.of(), SECOND),
+				(args) -> Mono.just(args));
+		Tool fine = TestTools.tool(TestTools.definition("desk_fine", Set.of("chat"), Set.of(), SECOND),
+				(args) -> Mono.just(args));
+		this.registry.replace("MCP server 'desk'", List.of(broken, shadow, fine, fine));
+		assertThat(this.registry.offeredTo(this.agent)).extracting(ToolDefinition::name)
+			.containsExactly("desk_fine", "get_ticket");
+		assertThat(((ToolVerdict.Allowed) this.registry.check(this.agent, "get_ticket", "{\"id\": \"T-1\"}")).tool())
+			.as("a source cannot take over a built-in tool's name")
+			.isSameAs(this.getTicket);
+
+		Tool other = TestTools.tool(TestTools.definition("desk_fine", Set.of(), Set.of(), SECOND), (args) -> Mono.just(args));
+		this.registry.replace("MCP server 'other'", List.of(other));
+		assertThat(((ToolVerdict.Allowed) this.registry.check(this.agent, "desk_fine", "{\"id\": \"T-1\"}")).tool())
+			.as("nor another source's")
+			.isSameAs(fine);
+		this.registry.replace("MCP server 'desk'", List.of());
+		this.registry.replace("MCP server 'other'", List.of(other));
+		assertThat(((ToolVerdict.Allowed) this.registry.check(this.agent, "desk_fine", "{\"id\": \"T-1\"}")).tool())
+			.isSameAs(other);
+	}
+
+	@Test
+	void aDraft07SchemaAsManyMcpServersWriteThemIsAccepted() {
+		Tool drafted = TestTools.tool(new ToolDefinition("desk_search", "Search", """
+				{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+				 "properties": {"query": {"type": "string", "minLength": 1}}, "required": ["query"],
+				 "additionalProperties": false}""", Set.of("chat"), Set.of(), ToolMode.READ, false, SECOND),
+				(args) -> Mono.just(args));
+		this.registry.replace("MCP server 'desk'", List.of(drafted));
+		assertThat(this.registry.check(this.agent, "desk_search", "{\"query\": \"refunds\"}"))
+			.isInstanceOf(ToolVerdict.Allowed.class);
+		assertThat(this.registry.check(this.agent, "desk_search", "{\"query\": \"\"}")).isInstanceOf(ToolVerdict.Invalid.class);
+	}
+
 	private List<String> invalid(String arguments) {
 		ToolVerdict verdict = this.registry.check(this.agent, "get_ticket", arguments);
 		assertThat(verdict).isInstanceOf(ToolVerdict.Invalid.class);

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Turns a host name into addresses for the egress check. It may block: it is only called
- * on the bounded {@code tools-dns} threads, never on an event loop.
+ * on the bounded {@code *-dns} threads of an {@link EgressHttpClient}, never on an event loop.
  */
 @FunctionalInterface
 public interface HostResolver {

@@ -1,27 +1,21 @@
 package dev.enclave.tools.internal.http;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.resources.LoopResources;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
@@ -50,16 +44,7 @@ public final class HttpToolInvoker implements AutoCloseable {
 
 	private final JsonMapper json;
 
-	/**
-	 * Loops of their own: Reactor Netty's global ones belong to whichever application
-	 * context closes them first. Two are plenty for tool calls, which are few and short.
-	 */
-	private final LoopResources loops = LoopResources.create("tools-http", 2, true);
-
-	/** Where blocking DNS lookups run: bounded, so a slow resolver cannot take more threads. */
-	private final Scheduler lookups = Schedulers.newBoundedElastic(4, 256, "tools-dns", 60, true);
-
-	private final ConnectionProvider pool;
+	private final EgressHttpClient egress;
 
 	private final HttpClient client;
 
@@ -73,22 +58,9 @@ public final class HttpToolInvoker implements AutoCloseable {
 		this.policy = policy;
 		this.secrets = secrets;
 		this.json = json;
-		this.pool = ConnectionProvider.builder("tools-http")
-			.maxConnections(16)
-			.maxIdleTime(Duration.ofSeconds(4))
-			.evictInBackground(Duration.ofSeconds(4))
-			.build();
-		this.client = HttpClient.create(this.pool)
-			.runOn(this.loops)
-			.resolver(new GuardedResolverGroup(policy, hosts, this.lookups))
-			// A proxy would resolve the name itself, past the egress check.
-			.noProxy()
-			.followRedirect(false)
-			// A retried POST could act twice.
-			.disableRetry(true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) policy.connectTimeout().toMillis())
-			// The longest silence while waiting for the response or between two reads of it.
-			.responseTimeout(policy.readTimeout());
+		this.egress = new EgressHttpClient("tools-http", policy, hosts, 16);
+		// The longest silence while waiting for the response or between two reads of it.
+		this.client = this.egress.client().responseTimeout(policy.readTimeout());
 	}
 
 	/**
@@ -108,9 +80,7 @@ public final class HttpToolInvoker implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.pool.disposeLater().subscribe();
-		this.loops.disposeLater().subscribe();
-		this.lookups.dispose();
+		this.egress.close();
 	}
 
 	private ToolRequest firstRequest(HttpToolDefinition tool, JsonNode arguments) {
@@ -118,7 +88,8 @@ public final class HttpToolInvoker implements AutoCloseable {
 			throw new ToolHttpException(ToolHttpException.Kind.BAD_ARGUMENTS, "the arguments must be a JSON object");
 		}
 		UrlTemplate.Expanded url = UrlTemplate.parse(tool.url()).expand(arguments);
-		Map<String, String> headers = new LinkedHashMap<>(SecretHeaders.resolve(tool.name(), tool.headers(), this.secrets));
+		Map<String, String> headers = new LinkedHashMap<>(SecretHeaders.resolve("the tool " + tool.name(), tool.headers(),
+				this.secrets));
 		putIfAbsent(headers, "Accept", "application/json");
 		byte[] body = null;
 		if (tool.method() == HttpToolDefinition.Method.POST) {
