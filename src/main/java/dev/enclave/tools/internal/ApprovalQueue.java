@@ -98,8 +98,13 @@ public final class ApprovalQueue implements ToolApprovals {
 				return Mono.error(ApiException.invalid("The edited arguments do not satisfy the tool's schema",
 						invalid.errors().stream().map((error) -> new FieldIssue("arguments", error)).toList()));
 			}
+			if (verdict instanceof ToolVerdict.Unknown) {
+				// Its MCP server is away, say: the call keeps waiting, and may still be rejected.
+				return Mono.error(new ApiException(ErrorCode.CONFLICT,
+						"The tool '" + call.tool() + "' is not available right now; approve later, or reject the call"));
+			}
 			if (!(verdict instanceof ToolVerdict.Allowed allowed)) {
-				// The tool is gone, or the approver may not use it: they cannot make it run.
+				// The approver may not use the tool themselves, so they cannot make it run.
 				return Mono.error(ApiException.notFound("tool call"));
 			}
 			return claim(approver, call, ToolCallStatus.APPROVED)
