@@ -90,13 +90,14 @@ public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
 	 * @param roles roles of which the end user must hold one; empty for any
 	 * @param mode {@code read} (default) or {@code write}
 	 * @param requiresApproval whether each call waits for a person; by default, writes do
+	 * @param approverRoles roles whose holders may decide a call besides the conversation's owner
 	 */
 	public record HttpTool(@NotBlank String name, @NotBlank String description,
 			HttpToolDefinition.@Nullable Method method, @NotBlank String url, @Nullable String argumentsSchema,
 			@DefaultValue @NotNull Map<String, String> headers, @DefaultValue @NotNull List<String> keep,
 			@DefaultValue("10s") @NotNull Duration timeout, @DefaultValue("chat") @NotNull Set<String> scopes,
 			@DefaultValue @NotNull Set<Role> roles, @DefaultValue("read") @NotNull ToolMode mode,
-			@Nullable Boolean requiresApproval) {
+			@Nullable Boolean requiresApproval, @DefaultValue @NotNull Set<Role> approverRoles) {
 
 		HttpToolDefinition request() {
 			return new HttpToolDefinition(this.name, this.description, this.method, this.url, this.argumentsSchema,
@@ -107,7 +108,7 @@ public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
 			HttpToolDefinition request = request();
 			return new ToolDefinition(this.name, this.description, request.argumentsSchema(), this.scopes, this.roles,
 					this.mode, (this.requiresApproval != null) ? this.requiresApproval : this.mode == ToolMode.WRITE,
-					this.timeout);
+					this.timeout, this.approverRoles);
 		}
 
 	}
@@ -141,6 +142,8 @@ public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
 	 * listing the tools may take
 	 * @param checkInterval how often a connected server is pinged, and a server that is not
 	 * connected is tried again
+	 * @param approverRoles roles whose holders may decide its tools' calls besides the
+	 * conversation's owner
 	 */
 	public record McpServer(@NotBlank @Pattern(regexp = "[A-Za-z0-9_-]{1,32}") String name,
 			@DefaultValue("streamable-http") @NotNull Transport transport, @Nullable String url,
@@ -150,7 +153,7 @@ public record ToolsSettings(@DefaultValue("8") @Min(1) @Max(64) int maxSteps,
 			@DefaultValue("chat") @NotNull Set<String> scopes, @DefaultValue @NotNull Set<Role> roles,
 			@Nullable ToolMode mode, @Nullable Boolean requiresApproval, @DefaultValue("30s") @NotNull Duration timeout,
 			@DefaultValue("30s") @NotNull Duration connectTimeout,
-			@DefaultValue("30s") @NotNull Duration checkInterval) {
+			@DefaultValue("30s") @NotNull Duration checkInterval, @DefaultValue @NotNull Set<Role> approverRoles) {
 
 		/** How Enclave talks to an MCP server. */
 		public enum Transport {

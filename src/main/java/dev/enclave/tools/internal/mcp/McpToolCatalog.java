@@ -78,7 +78,7 @@ final class McpToolCatalog {
 				: ToolMode.WRITE;
 		return new ToolDefinition(name, description(tool), JSON.writeValueAsString(tool.inputSchema()),
 				this.settings.scopes(), this.settings.roles(), mode, this.settings.approval(mode),
-				this.settings.timeout());
+				this.settings.timeout(), this.settings.approverRoles());
 	}
 
 	private static boolean readOnly(McpSchema.Tool tool) {

@@ -63,17 +63,17 @@ class McpServersTests {
 			.withMessageContaining("needs a url");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new ToolsSettings.McpServer("local", ToolsSettings.McpServer.Transport.STDIO, null, Map.of(),
-					null, List.of(), Map.of(), List.of(), null, Set.of(), Set.of(), null, null, SECOND, SECOND, SECOND))
+					null, List.of(), Map.of(), List.of(), null, Set.of(), Set.of(), null, null, SECOND, SECOND, SECOND, Set.of()))
 			.withMessageContaining("needs a command");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new ToolsSettings.McpServer("desk", ToolsSettings.McpServer.Transport.STREAMABLE_HTTP,
 					"https://mcp.corp.example/mcp", Map.of(), "npx", List.of(), Map.of(), List.of(), null, Set.of(),
-					Set.of(), null, null, SECOND, SECOND, SECOND))
+					Set.of(), null, null, SECOND, SECOND, SECOND, Set.of()))
 			.withMessageContaining("command, args and env are for stdio");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new ToolsSettings.McpServer("desk", ToolsSettings.McpServer.Transport.STREAMABLE_HTTP,
 					"https://mcp.corp.example/mcp", Map.of(), null, List.of(), Map.of(), List.of(), "bad prefix!",
-					Set.of(), Set.of(), null, null, SECOND, SECOND, SECOND))
+					Set.of(), Set.of(), null, null, SECOND, SECOND, SECOND, Set.of()))
 			.withMessageContaining("tool prefix");
 	}
 
