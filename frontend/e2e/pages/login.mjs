@@ -1,0 +1,18 @@
+// The sign-in page.
+export class LoginPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open() {
+    await this.page.goto('/');
+    await this.page.getByTestId('login-form').waitFor();
+  }
+
+  async signIn(username, password) {
+    await this.page.getByTestId('login-username').fill(username);
+    await this.page.getByTestId('login-password').fill(password);
+    await this.page.getByTestId('login-submit').click();
+    await this.page.getByTestId('current-user').waitFor();
+  }
+}
