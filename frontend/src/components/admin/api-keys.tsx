@@ -96,8 +96,8 @@ export function ApiKeysAdmin() {
         <label>
           {t('admin.priority')}
           <select value={priority} onChange={(e) => setPriority(e.target.value)}>
-            <option value="interactive">interactive</option>
-            <option value="batch">batch</option>
+            <option value="interactive">{t('admin.priority_interactive')}</option>
+            <option value="batch">{t('admin.priority_batch')}</option>
           </select>
         </label>
         <button type="submit" data-testid="api-key-create">

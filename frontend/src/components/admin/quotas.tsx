@@ -91,9 +91,9 @@ export function QuotasAdmin() {
         <label>
           {t('admin.scope')}
           <select value={scope} onChange={(e) => setScope(e.target.value)}>
-            <option value="key">key</option>
-            <option value="user">user</option>
-            <option value="tenant">tenant</option>
+            <option value="key">{t('admin.scope_key')}</option>
+            <option value="user">{t('admin.scope_user')}</option>
+            <option value="tenant">{t('admin.scope_tenant')}</option>
           </select>
         </label>
         <label>
