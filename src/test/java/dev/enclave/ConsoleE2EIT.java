@@ -16,6 +16,9 @@ import dev.enclave.support.RemoteIT;
 import dev.enclave.support.ScriptedUpstream.Reply;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
 import static dev.enclave.support.ScriptedUpstream.chunk;
 import static dev.enclave.support.ScriptedUpstream.usage;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +36,12 @@ class ConsoleE2EIT extends RemoteIT {
 	private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("ENCLAVE_CHROMIUM", "/usr/bin/chromium"));
 
 	private static final Path FRONTEND = Path.of("frontend").toAbsolutePath();
+
+	/** Room for the 500-message conversation (the scripted model's tokenizer counts a byte a token). */
+	@DynamicPropertySource
+	static void longContext(DynamicPropertyRegistry registry) {
+		registry.add("enclave.inference.backends[0].models[0].context-length", () -> "65536");
+	}
 
 	@Test
 	void theConsoleWorksInARealBrowser() throws Exception {
