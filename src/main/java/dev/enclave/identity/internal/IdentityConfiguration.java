@@ -51,6 +51,11 @@ class IdentityConfiguration {
 	}
 
 	@Bean
+	ConsoleSession consoleSession(LocalAuthSettings settings) {
+		return new ConsoleSession(settings.refreshTokenTtl());
+	}
+
+	@Bean
 	ApiKeys apiKeys(ApiKeyStore store, AuditLog audit, Clock clock) {
 		return new ApiKeys(store, audit, clock);
 	}
