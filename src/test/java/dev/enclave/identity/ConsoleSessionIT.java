@@ -114,6 +114,18 @@ class ConsoleSessionIT extends EnclaveIT {
 		assertThat(consoleRefresh(cookie).getStatus().value()).isEqualTo(401);
 	}
 
+	@Test
+	void withoutAConsoleClientIdTheSignInPageOffersLocalAccountsOnly() {
+		// The suite configures an OIDC provider, but no public client for the console.
+		http().get()
+			.uri("/api/v1/auth/config")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.json("{\"local\": true, \"sso\": null}", org.springframework.test.json.JsonCompareMode.STRICT);
+	}
+
 	private EntityExchangeResult<Map> consoleLogin() {
 		return http().post()
 			.uri("/api/v1/auth/login")

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.FieldIssue;
+import dev.enclave.identity.SignInOptions;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -18,6 +19,7 @@ import tools.jackson.databind.annotation.JsonNaming;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -39,9 +41,19 @@ class AuthController {
 
 	private final ConsoleSession console;
 
-	AuthController(LocalAccounts accounts, ConsoleSession console) {
+	private final Views.AuthConfigView config;
+
+	AuthController(LocalAccounts accounts, ConsoleSession console, SignInOptions options) {
 		this.accounts = accounts;
 		this.console = console;
+		this.config = Views.AuthConfigView.of(options);
+	}
+
+	@GetMapping("/config")
+	@Operation(summary = "How to sign in", description = "Public: what the sign-in page offers. sso is null unless "
+			+ "an OIDC provider and the console's public client id are configured.")
+	Views.AuthConfigView config() {
+		return this.config;
 	}
 
 	record LoginRequest(@NotBlank @Size(max = 256) String username, @NotBlank @Size(max = 1024) String password) {

@@ -57,7 +57,8 @@ class SecurityConfiguration {
 				ServerWebExchangeMatchers.pathMatchers("/api/**", "/v1/**"),
 				new NegatedServerWebExchangeMatcher(new OrServerWebExchangeMatcher(
 						ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/v1/auth/login",
-								"/api/v1/auth/refresh", "/api/v1/auth/logout")))));
+								"/api/v1/auth/refresh", "/api/v1/auth/logout"),
+						ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/v1/auth/config")))));
 		// One answer for every failure: the body never says which check failed; the log does.
 		authentication.setAuthenticationFailureHandler((webFilterExchange, failure) -> {
 			log.atDebug().addKeyValue("reason", failure.getClass().getSimpleName()).log("Credential refused: {}",
@@ -81,6 +82,8 @@ class SecurityConfiguration {
 						new ApiException(ErrorCode.FORBIDDEN, "You are not allowed to do this"))))
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers(HttpMethod.POST, "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout")
+				.permitAll()
+				.pathMatchers(HttpMethod.GET, "/api/v1/auth/config")
 				.permitAll()
 				.pathMatchers("/api/**", "/v1/**")
 				.authenticated()

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Role;
+import dev.enclave.identity.SignInOptions;
 import dev.enclave.privacy.DataKeyRewrapper.RewrapReport;
 import dev.enclave.shared.Priority;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +72,22 @@ final class Views {
 			return new AuditView(row.id(), row.actor(), row.action(), row.target(), row.traceId(), row.occurredAt());
 		}
 
+	}
+
+	/** The sign-in page's configuration; {@code sso} is null when the console offers none. */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record AuthConfigView(boolean local, @Nullable SsoView sso) {
+
+		static AuthConfigView of(SignInOptions options) {
+			SignInOptions.Sso sso = options.sso();
+			return new AuthConfigView(options.local(),
+					(sso != null) ? new SsoView(sso.issuer(), sso.clientId(), sso.scopes()) : null);
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record SsoView(String issuer, String clientId, List<String> scopes) {
 	}
 
 	/** What a re-wrap run did: counts and a KEK key id, never key material. */
