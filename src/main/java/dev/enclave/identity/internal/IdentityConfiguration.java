@@ -46,9 +46,9 @@ class IdentityConfiguration {
 	}
 
 	@Bean
-	LocalAccounts localAccounts(UserStore users, SessionStore sessions, LocalTokens tokens, PasswordHasher passwords,
+	LocalAccounts localAccounts(UserStore users, TenantStore tenants, SessionStore sessions, LocalTokens tokens, PasswordHasher passwords,
 			LoginThrottle throttle, AuditLog audit, LocalAuthSettings settings, Clock clock) {
-		return new LocalAccounts(users, sessions, tokens, passwords, throttle, audit, settings.refreshTokenTtl(), clock);
+		return new LocalAccounts(users, tenants, sessions, tokens, passwords, throttle, audit, settings.refreshTokenTtl(), clock);
 	}
 
 	/** What the console's sign-in page offers; SSO needs both the provider and the console's client. */
