@@ -5,7 +5,8 @@
  * {@link dev.enclave.identity.Principal}; {@link dev.enclave.identity.Ownership} is the
  * guarantee other modules use so that another tenant's or user's resource is "not found". It
  * audits crypto-shreds by id and offers privacy's data-key re-wrap to the installation's
- * administrators. It never stores or reads conversation content.
+ * administrators, who also create, suspend and restore tenants. It never stores or reads
+ * conversation content.
  */
 @ApplicationModule(displayName = "Identity", allowedDependencies = { "gateway", "storage", "shared", "privacy" })
 @NullMarked

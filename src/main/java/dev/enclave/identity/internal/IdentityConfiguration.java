@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.enclave.identity.AuditLog;
+import dev.enclave.identity.SignInOptions;
 import dev.enclave.storage.DataDirectory;
 
 import org.springframework.context.annotation.Bean;
@@ -45,9 +46,24 @@ class IdentityConfiguration {
 	}
 
 	@Bean
-	LocalAccounts localAccounts(UserStore users, SessionStore sessions, LocalTokens tokens, PasswordHasher passwords,
+	LocalAccounts localAccounts(UserStore users, TenantStore tenants, SessionStore sessions, LocalTokens tokens, PasswordHasher passwords,
 			LoginThrottle throttle, AuditLog audit, LocalAuthSettings settings, Clock clock) {
-		return new LocalAccounts(users, sessions, tokens, passwords, throttle, audit, settings.refreshTokenTtl(), clock);
+		return new LocalAccounts(users, tenants, sessions, tokens, passwords, throttle, audit, settings.refreshTokenTtl(), clock);
+	}
+
+	/** What the console's sign-in page offers; SSO needs both the provider and the console's client. */
+	@Bean
+	SignInOptions signInOptions(OidcSettings oidc, ConsoleSsoSettings console) {
+		if (!oidc.enabled() || console.clientId() == null || console.clientId().isBlank()) {
+			return new SignInOptions(true, null);
+		}
+		return new SignInOptions(true,
+				new SignInOptions.Sso(oidc.issuerUri().trim(), console.clientId().trim(), console.scopes()));
+	}
+
+	@Bean
+	ConsoleSession consoleSession(LocalAuthSettings settings) {
+		return new ConsoleSession(settings.refreshTokenTtl());
 	}
 
 	@Bean

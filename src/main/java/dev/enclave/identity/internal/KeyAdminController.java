@@ -1,7 +1,5 @@
 package dev.enclave.identity.internal;
 
-import dev.enclave.gateway.ApiException;
-import dev.enclave.gateway.ErrorCode;
 import dev.enclave.identity.AuditEvent;
 import dev.enclave.identity.AuditLog;
 import dev.enclave.identity.Principal;
@@ -21,8 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>The key-encryption keyset belongs to the installation, not to a tenant: one re-wrap
  * moves every tenant's data keys. So {@code admin} scope alone is not enough; the caller
- * must also administer the installation's own tenant, the one the first administrator was
- * created in ({@code enclave.admin.tenant}). A tenant's administrator could do no harm with
+ * must also be one of the {@link InstallationOperators}. A tenant's administrator could do no harm with
  * it (the job only re-encrypts wrapped keys and never returns one), but letting one tenant
  * start installation-wide work that only the operator can follow up is the wrong place for
  * that decision.
@@ -33,17 +30,13 @@ class KeyAdminController {
 
 	private final DataKeyRewrapper rewrapper;
 
-	private final TenantStore tenants;
-
-	private final AdminBootstrapSettings installation;
+	private final InstallationOperators operators;
 
 	private final AuditLog audit;
 
-	KeyAdminController(DataKeyRewrapper rewrapper, TenantStore tenants, AdminBootstrapSettings installation,
-			AuditLog audit) {
+	KeyAdminController(DataKeyRewrapper rewrapper, InstallationOperators operators, AuditLog audit) {
 		this.rewrapper = rewrapper;
-		this.tenants = tenants;
-		this.installation = installation;
+		this.operators = operators;
 		this.audit = audit;
 	}
 
@@ -52,10 +45,7 @@ class KeyAdminController {
 	@Operation(summary = "Re-wrap every live data key with the current primary KEK key",
 			description = "Safe to repeat; a run cut short by the request timeout keeps what it moved.")
 	Mono<Views.RewrapView> rewrap(@AuthenticationPrincipal Principal admin) {
-		return this.tenants.findBySlug(this.installation.tenant())
-			.filter((tenant) -> tenant.id().equals(admin.tenantId()))
-			.switchIfEmpty(Mono.error(() -> new ApiException(ErrorCode.FORBIDDEN,
-					"Only administrators of the installation's own tenant may re-wrap keys")))
+		return this.operators.require(admin, "re-wrap keys")
 			.flatMap((tenant) -> this.rewrapper.rewrapAll())
 			.flatMap((report) -> this.audit.record(AuditEvent.by(admin, "keys_rewrapped", null))
 				.thenReturn(Views.RewrapView.of(report)));

@@ -31,6 +31,8 @@ final class LocalAccounts {
 
 	private final UserStore users;
 
+	private final TenantStore tenants;
+
 	private final SessionStore sessions;
 
 	private final LocalTokens tokens;
@@ -45,9 +47,10 @@ final class LocalAccounts {
 
 	private final Clock clock;
 
-	LocalAccounts(UserStore users, SessionStore sessions, LocalTokens tokens, PasswordHasher passwords,
+	LocalAccounts(UserStore users, TenantStore tenants, SessionStore sessions, LocalTokens tokens, PasswordHasher passwords,
 			LoginThrottle throttle, AuditLog audit, Duration refreshTtl, Clock clock) {
 		this.users = users;
+		this.tenants = tenants;
 		this.sessions = sessions;
 		this.tokens = tokens;
 		this.passwords = passwords;
@@ -69,11 +72,17 @@ final class LocalAccounts {
 			.defaultIfEmpty(Optional.empty())
 			.flatMap((user) -> this.passwords.matches(password, user.map(UserRecord::passwordHash).orElse(null))
 				.flatMap((matches) -> {
-					if (matches && user.get().enabled()) {
-						this.throttle.recordSuccess(username);
-						return startSession(user.get());
+					if (!matches || !user.get().enabled()) {
+						return failed(username, clientAddress, user.orElse(null));
 					}
-					return failed(username, clientAddress, user.orElse(null));
+					// A suspended tenant's users are refused like disabled ones, with the same answer.
+					return this.tenants.findById(user.get().tenantId())
+						.filter(TenantRecord::active)
+						.flatMap((tenant) -> {
+							this.throttle.recordSuccess(username);
+							return startSession(user.get());
+						})
+						.switchIfEmpty(Mono.defer(() -> failed(username, clientAddress, user.get())));
 				}));
 	}
 

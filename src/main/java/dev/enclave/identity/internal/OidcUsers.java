@@ -63,7 +63,8 @@ final class OidcUsers {
 		String displayName = firstNonBlank(jwt.getClaimAsString(this.settings.displayNameClaim()), username);
 		return this.tenants.findBySlug(tenantSlug)
 			.switchIfEmpty(Mono.defer(() -> this.tenants.ensure(tenantSlug)))
-			.flatMap((tenant) -> this.users.findOidc(issuer, subject)
+			.flatMap((tenant) -> !tenant.active() ? Mono.error(new DisabledException("tenant disabled"))
+					: this.users.findOidc(issuer, subject)
 				.flatMap((user) -> synchronise(user, username, displayName, roles))
 				.switchIfEmpty(Mono.defer(() -> provision(tenant, issuer, subject, username, displayName, roles)))
 				.flatMap((user) -> {

@@ -28,9 +28,11 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
  * The security filter chain.
  *
  * <p>The API is stateless: every request carries its credential in a header (a Bearer token
- * or an API key), no session or cookie is ever created, and so no browser sends a credential
+ * or an API key), no server session is ever created, and so no browser sends a credential
  * on its own. That is why CSRF protection is off: there is no ambient credential to forge a
- * request with. The console stores its tokens in memory and sends them as headers too.
+ * request with. The console keeps its access token in memory and sends it as a header too.
+ * Its refresh token is the one cookie, and {@link ConsoleSession} honours it only on the
+ * sign-in paths and only with a custom header no cross-site form can send.
  *
  * <p>Who may do what is decided by {@code @PreAuthorize} on each handler (by scope); the
  * chain itself only insists that API paths are authenticated.
@@ -55,7 +57,8 @@ class SecurityConfiguration {
 				ServerWebExchangeMatchers.pathMatchers("/api/**", "/v1/**"),
 				new NegatedServerWebExchangeMatcher(new OrServerWebExchangeMatcher(
 						ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/v1/auth/login",
-								"/api/v1/auth/refresh", "/api/v1/auth/logout")))));
+								"/api/v1/auth/refresh", "/api/v1/auth/logout"),
+						ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/v1/auth/config")))));
 		// One answer for every failure: the body never says which check failed; the log does.
 		authentication.setAuthenticationFailureHandler((webFilterExchange, failure) -> {
 			log.atDebug().addKeyValue("reason", failure.getClass().getSimpleName()).log("Credential refused: {}",
@@ -79,6 +82,8 @@ class SecurityConfiguration {
 						new ApiException(ErrorCode.FORBIDDEN, "You are not allowed to do this"))))
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers(HttpMethod.POST, "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout")
+				.permitAll()
+				.pathMatchers(HttpMethod.GET, "/api/v1/auth/config")
 				.permitAll()
 				.pathMatchers("/api/**", "/v1/**")
 				.authenticated()

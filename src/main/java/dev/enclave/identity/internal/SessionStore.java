@@ -40,13 +40,16 @@ class SessionStore {
 
 	/**
 	 * The user behind a live session: the session exists, belongs to the user, is neither
-	 * revoked nor expired. Checked on every request made with a local access token, so a
-	 * logout or a disabled account takes effect at once, on every replica.
+	 * revoked nor expired, and the user's tenant is not suspended. Checked on every request
+	 * made with a local access token (in the one query it already took), so a logout, a
+	 * disabled account or a disabled tenant takes effect at once, on every replica.
 	 */
 	Mono<UserRecord> activeUser(UUID session, SubjectId user) {
 		return this.db
 			.sql("SELECT " + UserStore.COLUMNS + " FROM users u JOIN auth_sessions s ON s.user_id = u.id "
-					+ "WHERE s.id = :session AND u.id = :user AND s.revoked_at IS NULL AND s.expires_at > :now")
+					+ "JOIN tenants t ON t.id = u.tenant_id "
+					+ "WHERE s.id = :session AND u.id = :user AND s.revoked_at IS NULL AND s.expires_at > :now "
+					+ "AND t.disabled_at IS NULL")
 			.bind("session", session)
 			.bind("user", user.value())
 			.bind("now", this.clock.instant())

@@ -7,8 +7,10 @@ import java.util.UUID;
 
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Role;
+import dev.enclave.identity.SignInOptions;
 import dev.enclave.privacy.DataKeyRewrapper.RewrapReport;
 import dev.enclave.shared.Priority;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -26,6 +28,27 @@ final class Views {
 			return new TenantView(tenant.id().value(), tenant.slug(), tenant.name());
 		}
 
+	}
+
+	/** A tenant as the installation's operators see it. */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record TenantAdminView(UUID id, String slug, String name, Instant createdAt, @Nullable Instant disabledAt,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long users) {
+
+		/** Without the user count, which only the list carries. */
+		static TenantAdminView of(TenantRecord tenant) {
+			return of(tenant, null);
+		}
+
+		static TenantAdminView of(TenantRecord tenant, @Nullable Long users) {
+			return new TenantAdminView(tenant.id().value(), tenant.slug(), tenant.name(), tenant.createdAt(),
+					tenant.disabledAt(), users);
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record CreatedTenantView(TenantAdminView tenant, UserView admin) {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -71,6 +94,22 @@ final class Views {
 			return new AuditView(row.id(), row.actor(), row.action(), row.target(), row.traceId(), row.occurredAt());
 		}
 
+	}
+
+	/** The sign-in page's configuration; {@code sso} is null when the console offers none. */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record AuthConfigView(boolean local, @Nullable SsoView sso) {
+
+		static AuthConfigView of(SignInOptions options) {
+			SignInOptions.Sso sso = options.sso();
+			return new AuthConfigView(options.local(),
+					(sso != null) ? new SsoView(sso.issuer(), sso.clientId(), sso.scopes()) : null);
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record SsoView(String issuer, String clientId, List<String> scopes) {
 	}
 
 	/** What a re-wrap run did: counts and a KEK key id, never key material. */
