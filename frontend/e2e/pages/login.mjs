@@ -13,6 +13,7 @@ export class LoginPage {
     await this.page.getByTestId('login-username').fill(username);
     await this.page.getByTestId('login-password').fill(password);
     await this.page.getByTestId('login-submit').click();
-    await this.page.getByTestId('current-user').waitFor();
+    // The composer, not the user's name: a phone's header has no room for the name.
+    await this.page.getByTestId('composer').waitFor();
   }
 }

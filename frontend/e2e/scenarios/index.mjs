@@ -52,7 +52,8 @@ export const scenarios = [
     async run(context) {
       const chat = await signInAsAdmin(context);
       await chat.newConversation('demo');
-      await context.page.getByTestId('demo-model-badge').first().waitFor();
+      // The untrained demo model says what it is, before and after the first message.
+      await context.page.getByTestId('demo-model-note').waitFor();
       const watched = watchAnswer(context.page);
       await chat.send('Hello, where is my order?');
       const { lengths, status } = await watched;
@@ -60,6 +61,7 @@ export const scenarios = [
       const growing = lengths.filter((length) => length > 0);
       assert(growing.length >= 3, `the text appeared in pieces, not at once: ${lengths.join(', ')}`);
       await context.page.getByTestId('answer-metrics').last().waitFor();
+      await context.page.getByTestId('demo-model-badge').first().waitFor();
     },
   },
   {
@@ -160,15 +162,14 @@ export const scenarios = [
       const { page, api } = context;
       const username = unique('limited');
       const id = await api.createUser(username, PASSWORD, ['AGENT']);
-      await api.call('PUT', `/api/v1/admin/quotas/user/${id}`, await api.admin(), { requests_per_minute: 1 });
       const login = new LoginPage(page);
       await login.open();
       await login.signIn(username, PASSWORD);
       const chat = new ChatPage(page);
       await chat.newConversation('demo');
-      await chat.send('First message');
-      await chat.waitForAnswer();
-      await chat.send('Second message, too soon');
+      // One request a minute, set once the page has loaded (loading it took more than one).
+      await api.call('PUT', `/api/v1/admin/quotas/user/${id}`, await api.admin(), { requests_per_minute: 1 });
+      await chat.send('Too many, too soon');
       const banner = page.getByTestId('rate-limit-banner');
       await banner.waitFor();
       const seconds = async () => Number((await banner.textContent()).match(/(\d+)\s*s/)?.[1]);

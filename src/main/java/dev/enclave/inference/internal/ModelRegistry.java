@@ -145,7 +145,7 @@ final class ModelRegistry implements AutoCloseable {
 			if (eos != null) {
 				tokenizer.tokenId(eos).ifPresent(stops::add);
 			}
-			String description = demo ? DemoCheckpoint.LABEL : String.format("%s checkpoint, %s parameters, on %s as %s",
+			String description = (demo || DemoCheckpoint.isDemo(path)) ? DemoCheckpoint.LABEL : String.format("%s checkpoint, %s parameters, on %s as %s",
 					model.spec().architecture(), parameters(model), devices.stream().map(Device::toString)
 						.collect(java.util.stream.Collectors.joining(", ")), type.name().toLowerCase(Locale.ROOT));
 			ServedModel served = new ServedModel(settings.name(), description, checkpoint.sealed(), List.copyOf(replicas),

@@ -107,6 +107,20 @@ public final class DemoCheckpoint {
 	}
 
 	/** Writes a complete sealed checkpoint of shape {@code spec} into a new {@code directory}. */
+	/**
+	 * Whether a checkpoint is one this class generated (its README says so), so it is labelled
+	 * as the untrained demo wherever it is served from, configured or by default.
+	 */
+	public static boolean isDemo(Path directory) {
+		try {
+			Path readme = directory.resolve("README.md");
+			return Files.isRegularFile(readme) && Files.size(readme) < 4096 && Files.readString(readme).contains(LABEL);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	public static void write(Path directory, Spec spec) throws IOException {
 		if (spec.vocab() < 264) {
 			throw new IllegalArgumentException("the vocabulary needs at least 264 rows");
