@@ -47,14 +47,16 @@ class ApiDocsIT extends EnclaveIT {
 	}
 
 	@Test
-	void landingPageSaysWhatEnclaveIs() {
+	void theFrontPageIsTheConsoleAndPointsToTheApiDocs() {
 		http().get()
 			.uri("/")
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.value((html) -> assertThat(html).contains("Enclave").contains("href=\"/docs\""));
+			.value((html) -> assertThat(html).contains("<title>Enclave</title>")
+				.containsPattern("<script type=\"module\"[^>]* src=\"/assets/index-[A-Za-z0-9_-]+\\.js\"")
+				.contains("href=\"/docs\""));
 	}
 
 }
