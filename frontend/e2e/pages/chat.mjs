@@ -16,9 +16,17 @@ export class ChatPage {
   }
 
   /** Types a message and sends it with Enter, as an agent does. */
-  async send(text) {
+  async submit(text) {
     await this.composer.fill(text);
     await this.composer.press('Enter');
+  }
+
+  /** Sends a message; returns once its answer has begun. */
+  async send(text) {
+    const answers = this.page.getByTestId('assistant-message');
+    const before = await answers.count();
+    await this.submit(text);
+    await expect(async () => (await answers.count()) > before, 'the answer begins');
   }
 
   lastAnswer() {

@@ -4,6 +4,7 @@ import { ChatPage } from '../pages/chat.mjs';
 import { AdminPage } from '../pages/admin.mjs';
 import { assert, expect } from '../pages/expect.mjs';
 import { unique } from '../api.mjs';
+import { gzipSync } from 'node:zlib';
 
 const PASSWORD = 'e2e-password-4242';
 
@@ -38,7 +39,88 @@ function watchAnswer(page) {
   }));
 }
 
+/**
+ * Records in the page when the first piece of an answer arrives over SSE and when text first
+ * shows in an answer bubble, to measure what the console adds between the two.
+ */
+function timeFirstToken() {
+  window.__firstToken = { event: null, shown: null, buffered: '' };
+  const read = ReadableStreamDefaultReader.prototype.read;
+  const decoder = new TextDecoder();
+  ReadableStreamDefaultReader.prototype.read = async function timedRead() {
+    const result = await read.call(this);
+    if (window.__firstToken.event === null && result.value instanceof Uint8Array) {
+      // Events may be cut between reads: whole ones are looked at, the rest waits for the next.
+      const timing = window.__firstToken;
+      timing.buffered += decoder.decode(result.value, { stream: true });
+      const events = timing.buffered.split(/\r?\n\r?\n/);
+      timing.buffered = events.pop();
+      for (const event of events) {
+        const data = event.match(/^event:\s?delta$[\s\S]*?^data:\s?(.*)$/m);
+        // The first delta with visible text: a token of white space shows nothing to wait for.
+        if (data && JSON.parse(data[1]).text.trim().length > 0) {
+          window.__firstToken.event = performance.now();
+          break;
+        }
+      }
+    }
+    return result;
+  };
+  new MutationObserver(() => {
+    if (window.__firstToken.shown !== null) {
+      return;
+    }
+    const answer = document.querySelector('[data-testid="assistant-message"][data-status="streaming"]');
+    if (answer && answer.textContent.trim().length > 0) {
+      window.__firstToken.shown = performance.now();
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
 export const scenarios = [
+  {
+    name: 'performance-budget',
+    async run({ page, context, config }) {
+      const scripts = new Set();
+      page.on('response', (response) => {
+        if (response.url().endsWith('.js')) {
+          scripts.add(response.url());
+        }
+      });
+      await context.addInitScript(timeFirstToken);
+      await page.goto('/');
+      await page.getByTestId('login-username').waitFor();
+      const interactive = await page.evaluate(() => performance.now());
+      let gzipped = 0;
+      for (const url of scripts) {
+        gzipped += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length;
+      }
+      const login = new LoginPage(page);
+      await login.signIn('admin', config.adminPassword);
+      const chat = new ChatPage(page);
+      await chat.newConversation('demo');
+      const turns = [];
+      for (const question of ['How fast is the first token?', 'And the next one?']) {
+        await page.evaluate(() => { window.__firstToken = { event: null, shown: null, buffered: '' }; });
+        await chat.send(question);
+        await chat.waitForAnswer();
+        const { event, shown } = await page.evaluate(() => window.__firstToken);
+        assert(event !== null && shown !== null, `the first token was seen arriving (${event}) and shown (${shown}) in turn ${turns.length + 1}`);
+        turns.push(shown - event);
+      }
+      const [newConversation, ongoing] = turns;
+      console.log(`PERF initial_js_gzip_kb=${(gzipped / 1024).toFixed(1)} scripts=${scripts.size} `
+        + `interactive_ms=${interactive.toFixed(0)} first_token_on_screen_ms=${newConversation.toFixed(1)},`
+        + `${ongoing.toFixed(1)} (a new conversation, then an ongoing one)`);
+      // The bundle's size is exact: held to the budget. Times on a shared 2-core machine vary:
+      // the ongoing turn (a few ms) is held to the budget, the rest to twice it, which only a
+      // real regression breaks; docs/benchmarks.md reports the measured values against the budget.
+      assert(gzipped <= 250 * 1024, `the initial JavaScript is ${(gzipped / 1024).toFixed(1)} KB gzipped, over 250 KB`);
+      assert(ongoing <= 50, `the first token of an ongoing conversation took ${ongoing.toFixed(1)} ms to show`);
+      assert(newConversation <= 100, `the first token of a new conversation took ${newConversation.toFixed(1)} ms`);
+      assert(interactive <= 3000, `the console became interactive after ${interactive.toFixed(0)} ms`);
+    },
+  },
   {
     name: 'login',
     async run(context) {
@@ -140,6 +222,18 @@ export const scenarios = [
     },
   },
   {
+    name: 'chinese-chat',
+    locale: 'zh-CN',
+    async run(context) {
+      const chat = await signInAsAdmin(context);
+      await chat.newConversation('demo');
+      await chat.send('我的订单什么时候到？');
+      assert((await chat.waitForAnswer()) === 'complete', 'the answer completed');
+      assert(/[\u4e00-\u9fff]/.test(await context.page.getByTestId('new-conversation').textContent()),
+        'the console speaks Chinese');
+    },
+  },
+  {
     name: 'admin-creates-api-key-and-tenant',
     async run(context) {
       const { page, config } = context;
@@ -169,7 +263,7 @@ export const scenarios = [
       await chat.newConversation('demo');
       // One request a minute, set once the page has loaded (loading it took more than one).
       await api.call('PUT', `/api/v1/admin/quotas/user/${id}`, await api.admin(), { requests_per_minute: 1 });
-      await chat.send('Too many, too soon');
+      await chat.submit('Too many, too soon');
       const banner = page.getByTestId('rate-limit-banner');
       await banner.waitFor();
       const seconds = async () => Number((await banner.textContent()).match(/(\d+)\s*s/)?.[1]);

@@ -25,6 +25,9 @@ export function Transcript({ messages, busy, onDecide, onRetry }: TranscriptProp
     getScrollElement: () => scroller.current,
     estimateSize: () => 120,
     overscan: 6,
+    // Without a size the virtualizer renders nothing until its ResizeObserver first reports,
+    // a frame or more later: the first streamed token of a new conversation waited for that.
+    initialRect: { width: 800, height: 600 },
     getItemKey: (index) => messages[index].id,
   });
 
