@@ -53,6 +53,8 @@ class ConsoleE2EIT extends RemoteIT {
 		}
 		assertThat(FRONTEND.resolve("node_modules/playwright-core")).as("npm ci has run in frontend/").isDirectory();
 		String longConversation = longConversation();
+		// The stop scenario: an answer that goes on until the browser stops it.
+		SOLO.chat(Reply.paced("word ", java.time.Duration.ofMillis(50)));
 		// The approval scenario: the scripted model asks to open a ticket, then answers once it is decided.
 		SOLO.chat(ticketCall(), Reply.text("Your ticket ", "is open."));
 		Path out = Path.of("target", "e2e").toAbsolutePath();

@@ -167,6 +167,19 @@ public final class ScriptedUpstream implements AutoCloseable {
 				.concatWithValues("data: [DONE]\n\n")));
 		}
 
+		/**
+		 * A long answer written at a steady pace, {@code piece} every {@code every}, as a
+		 * model generates: it goes on far longer than any test, until the client leaves.
+		 */
+		public static Reply paced(String piece, Duration every) {
+			return new Reply((response) -> events(response)
+				.sendString(Flux.just(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null))
+					.concatWith(Flux.interval(every)
+						.take(10_000)
+						.map((tick) -> chunk("{\"content\":" + JSON.writeValueAsString(piece) + "}", null)))
+					.map((chunk) -> "data: " + chunk + "\n\n")));
+		}
+
 		/** A streamed text answer the way vLLM sends one: role, the pieces, the finish, the usage. */
 		public static Reply text(String... pieces) {
 			List<String> chunks = new ArrayList<>();
