@@ -75,7 +75,9 @@ class TenantAdminIT extends EnclaveIT {
 		String slug = uniqueSlug();
 		String username = Identities.uniqueSubject("boss");
 		String tenantId = (String) ((Map<String, Object>) create(operator, slug, username).get("tenant")).get("id");
-		String local = (String) identities().login(username, PASSWORD).get("access_token");
+		Map<String, Object> signedIn = identities().login(username, PASSWORD);
+		String local = (String) signedIn.get("access_token");
+		String refresh = (String) signedIn.get("refresh_token");
 		String key = (String) identities().createApiKey(local, "crm", "chat").get("key");
 		String sso = identities().sso(slug, Identities.uniqueSubject("agent"), "AGENT");
 		assertAccess(local, key, sso, 200);
@@ -91,6 +93,10 @@ class TenantAdminIT extends EnclaveIT {
 			.bodyValue(Map.of("username", username, "password", PASSWORD)).exchange().expectBody().returnResult(), 401,
 				"unauthenticated", "authentication_error");
 		assertThat(findListed(operator, tenantId).get("disabled_at")).isNotNull();
+		// A refresh is refused as well, and audited as what it is, not as a stolen token reused.
+		assertEnvelope(http().post().uri("/api/v1/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("refresh_token", refresh)).exchange().expectBody().returnResult(), 401,
+				"unauthenticated", "authentication_error");
 
 		http().post().uri(TENANTS + "/" + tenantId + "/enable").headers((h) -> h.setBearerAuth(operator)).exchange()
 			.expectStatus().isOk()
@@ -98,6 +104,8 @@ class TenantAdminIT extends EnclaveIT {
 			.jsonPath("$.disabled_at").isEmpty();
 
 		assertAccess(local, key, sso, 200);
+		assertThat(audit(local, "refresh_refused_inactive")).singleElement();
+		assertThat(audit(local, "refresh_reuse_detected")).isEmpty();
 		for (String action : List.of("tenant_disabled", "tenant_enabled")) {
 			assertThat(audit(operator, action)).anySatisfy((event) -> assertThat(event).containsEntry("target", tenantId));
 			assertThat(audit(local, action)).singleElement()

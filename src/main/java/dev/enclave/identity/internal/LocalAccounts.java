@@ -9,6 +9,7 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.identity.AuditEvent;
 import dev.enclave.identity.AuditLog;
+import dev.enclave.identity.SubjectId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,9 +94,12 @@ final class LocalAccounts {
 		byte[] hash = Secrets.sha256(refreshToken);
 		return this.sessions.useRefreshToken(hash)
 			.flatMap((session) -> this.sessions.userOf(session)
-				.flatMap((userId) -> this.sessions.activeUser(session, userId))
-				.filter(UserRecord::enabled)
-				.flatMap((user) -> issue(user, session)))
+				.flatMap((userId) -> this.sessions.activeUser(session, userId)
+					.filter(UserRecord::enabled)
+					.flatMap((user) -> issue(user, session))
+					// A good token of a disabled account or tenant: refused, and said so, not
+					// mistaken below for a stolen copy (the token was only just used, by this call).
+					.switchIfEmpty(Mono.defer(() -> refusedInactive(session, userId)))))
 			.switchIfEmpty(Mono.defer(() -> rejectRefresh(hash)));
 	}
 
@@ -132,6 +136,14 @@ final class LocalAccounts {
 				? new AuditEvent(user.tenantId(), AuditEvent.ANONYMOUS, "login_failed", user.id().toString())
 				: new AuditEvent(null, AuditEvent.ANONYMOUS, "login_failed", null);
 		return this.audit.record(event).then(Mono.error(new ApiException(ErrorCode.UNAUTHENTICATED, INVALID_LOGIN)));
+	}
+
+	/** A refresh of a session whose user or tenant is disabled: audited, and refused like any bad token. */
+	private Mono<TokenPair> refusedInactive(UUID session, SubjectId userId) {
+		return this.sessions.tenantOf(session)
+			.flatMap((tenant) -> this.audit.record(new AuditEvent(tenant, userId.value().toString(),
+					"refresh_refused_inactive", userId.value().toString())))
+			.then(Mono.error(new ApiException(ErrorCode.UNAUTHENTICATED, INVALID_REFRESH)));
 	}
 
 	/**

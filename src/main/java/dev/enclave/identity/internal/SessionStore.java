@@ -108,6 +108,14 @@ class SessionStore {
 			.one();
 	}
 
+	/** The tenant of the session's user, disabled or not: for the audit row of a refused refresh. */
+	Mono<TenantId> tenantOf(UUID session) {
+		return this.db.sql("SELECT u.tenant_id FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = :session")
+			.bind("session", session)
+			.map((row) -> new TenantId(row.get("tenant_id", UUID.class)))
+			.one();
+	}
+
 	Mono<Void> revoke(UUID session, String reason) {
 		return this.db
 			.sql("UPDATE auth_sessions SET revoked_at = :now, revoked_reason = :reason "
