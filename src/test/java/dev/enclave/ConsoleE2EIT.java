@@ -13,14 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 import dev.enclave.support.Identities;
 import dev.enclave.support.RemoteIT;
+import dev.enclave.support.ScriptedUpstream;
 import dev.enclave.support.ScriptedUpstream.Reply;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.enclave.support.ScriptedUpstream.chunk;
-import static dev.enclave.support.ScriptedUpstream.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -119,11 +118,8 @@ class ConsoleE2EIT extends RemoteIT {
 
 	/** A streamed answer that proposes opening a ticket, which waits for a person's approval. */
 	private static Reply ticketCall() {
-		return Reply.stream(List.of(chunk("{\"role\":\"assistant\",\"content\":null}", null),
-				chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_e2e\",\"type\":\"function\",\"function\":"
-						+ "{\"name\":\"create_ticket\",\"arguments\":\"{\\\"subject\\\": \\\"Broken kettle\\\", "
-						+ "\\\"description\\\": \\\"It leaks\\\"}\"}}]}", null),
-				chunk("{}", "tool_calls"), usage(30, 12)));
+		return Reply.toolCalls(new ScriptedUpstream.ToolCall("call_e2e", "create_ticket",
+				"{\"subject\": \"Broken kettle\", \"description\": \"It leaks\"}"));
 	}
 
 }

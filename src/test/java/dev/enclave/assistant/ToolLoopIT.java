@@ -32,8 +32,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import static dev.enclave.support.ScriptedUpstream.chunk;
-import static dev.enclave.support.ScriptedUpstream.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -537,26 +535,12 @@ class ToolLoopIT extends RemoteIT {
 		return messages.get(messages.size() - 1);
 	}
 
-	private record Call(String id, String name, String arguments) {
+	private static ScriptedUpstream.ToolCall call(String id, String name, String arguments) {
+		return new ScriptedUpstream.ToolCall(id, name, arguments);
 	}
 
-	private static Call call(String id, String name, String arguments) {
-		return new Call(id, name, arguments);
-	}
-
-	/** A streamed answer that proposes these calls, whole, and finishes with {@code tool_calls}. */
-	private static Reply calls(Call... calls) {
-		List<String> chunks = new ArrayList<>();
-		chunks.add(chunk("{\"role\":\"assistant\",\"content\":null}", null));
-		for (int i = 0; i < calls.length; i++) {
-			Call call = calls[i];
-			chunks.add(chunk("{\"tool_calls\":[{\"index\":" + i + ",\"id\":\"" + call.id() + "\",\"type\":\"function\","
-					+ "\"function\":{\"name\":\"" + call.name() + "\",\"arguments\":"
-					+ Chats.JSON.writeValueAsString(call.arguments()) + "}}]}", null));
-		}
-		chunks.add(chunk("{}", "tool_calls"));
-		chunks.add(usage(30, 12));
-		return Reply.stream(chunks);
+	private static Reply calls(ScriptedUpstream.ToolCall... calls) {
+		return Reply.toolCalls(calls);
 	}
 
 }

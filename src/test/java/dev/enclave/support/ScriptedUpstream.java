@@ -167,6 +167,21 @@ public final class ScriptedUpstream implements AutoCloseable {
 				.concatWithValues("data: [DONE]\n\n")));
 		}
 
+		/** A streamed answer that proposes these calls, whole, and finishes with {@code tool_calls}. */
+		public static Reply toolCalls(ToolCall... calls) {
+			List<String> chunks = new ArrayList<>();
+			chunks.add(chunk("{\"role\":\"assistant\",\"content\":null}", null));
+			for (int i = 0; i < calls.length; i++) {
+				ToolCall call = calls[i];
+				chunks.add(chunk("{\"tool_calls\":[{\"index\":" + i + ",\"id\":\"" + call.id() + "\",\"type\":\"function\","
+						+ "\"function\":{\"name\":\"" + call.name() + "\",\"arguments\":"
+						+ JSON.writeValueAsString(call.arguments()) + "}}]}", null));
+			}
+			chunks.add(chunk("{}", "tool_calls"));
+			chunks.add(usage(30, 12));
+			return stream(chunks);
+		}
+
 		/**
 		 * A long answer written at a steady pace, {@code piece} every {@code every}, as a
 		 * model generates: it goes on far longer than any test, until the client leaves.
@@ -247,6 +262,10 @@ public final class ScriptedUpstream implements AutoCloseable {
 				.header(HttpHeaderNames.CACHE_CONTROL, "no-cache");
 		}
 
+	}
+
+	/** A tool call a scripted model proposes: its id, the tool's name, the arguments as JSON text. */
+	public record ToolCall(String id, String name, String arguments) {
 	}
 
 	/** A {@code chat.completion.chunk} with one choice. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +36,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.enclave.support.ScriptedUpstream.chunk;
-import static dev.enclave.support.ScriptedUpstream.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -262,26 +259,12 @@ class McpToolsIT extends RemoteIT {
 			.orElseThrow();
 	}
 
-	private record Call(String id, String name, String arguments) {
+	private static ScriptedUpstream.ToolCall call(String id, String name, String arguments) {
+		return new ScriptedUpstream.ToolCall(id, name, arguments);
 	}
 
-	private static Call call(String id, String name, String arguments) {
-		return new Call(id, name, arguments);
-	}
-
-	/** A streamed answer that proposes these calls, whole, and finishes with {@code tool_calls} (as in ToolLoopIT). */
-	private static Reply calls(Call... calls) {
-		List<String> chunks = new ArrayList<>();
-		chunks.add(chunk("{\"role\":\"assistant\",\"content\":null}", null));
-		for (int i = 0; i < calls.length; i++) {
-			Call call = calls[i];
-			chunks.add(chunk("{\"tool_calls\":[{\"index\":" + i + ",\"id\":\"" + call.id() + "\",\"type\":\"function\","
-					+ "\"function\":{\"name\":\"" + call.name() + "\",\"arguments\":"
-					+ Chats.JSON.writeValueAsString(call.arguments()) + "}}]}", null));
-		}
-		chunks.add(chunk("{}", "tool_calls"));
-		chunks.add(usage(30, 12));
-		return Reply.stream(chunks);
+	private static Reply calls(ScriptedUpstream.ToolCall... calls) {
+		return Reply.toolCalls(calls);
 	}
 
 	private static Principal person(Role role) {

@@ -134,11 +134,13 @@ final class ConsoleTurns {
 	 * call of it waits for approval: the model's answer would lack its result.
 	 */
 	Mono<Started> start(Principal caller, ConversationId id, Options options) {
-		return this.conversations.requireOwned(caller, id)
-			.then(this.approvals.pending(caller.tenantId(), id).hasElements())
-			.flatMap((waiting) -> waiting ? Mono.error(new ApiException(ErrorCode.CONFLICT,
-					"A tool call in this conversation waits for approval; approve or reject it first"))
-					: this.conversations.prepareTurn(caller, id))
+		// Ownership first (prepareTurn checks it), so another's conversation is not_found, never a conflict.
+		return this.conversations.prepareTurn(caller, id)
+			.flatMap((context) -> this.approvals.pending(caller.tenantId(), id)
+				.hasElements()
+				.flatMap((waiting) -> waiting ? Mono.<TurnContext>error(new ApiException(ErrorCode.CONFLICT,
+						"A tool call in this conversation waits for approval; approve or reject it first"))
+						: Mono.just(context)))
 			.flatMap((context) -> owedResults(context).flatMap((owed) -> {
 				if (options.content() == null && owed.isEmpty()) {
 					return Mono.error(new ApiException(ErrorCode.CONFLICT,
