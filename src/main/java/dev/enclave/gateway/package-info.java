@@ -1,6 +1,6 @@
 /**
  * Gateway: the WebFlux edge every request passes. It gives each request a trace id,
- * enforces body limits and timeouts, writes one access-log line per request, serves the
+ * enforces body limits and timeouts, serves the
  * OpenAPI description, and turns every failure, from any layer, into the one error envelope.
  * Its public API is the typed error vocabulary ({@link dev.enclave.gateway.ErrorCode},
  * {@link dev.enclave.gateway.ApiException}) and the writer other modules use when they must

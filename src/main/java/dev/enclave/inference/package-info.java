@@ -22,7 +22,7 @@
  * Face hub or mirror (resumable, every file verified, the manifest written last), verify,
  * list and sign them, without starting anything else.
  */
-@ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared", "privacy" })
+@ApplicationModule(displayName = "Inference", allowedDependencies = { "storage", "gateway", "shared", "privacy", "observability" })
 @NullMarked
 package dev.enclave.inference;
 

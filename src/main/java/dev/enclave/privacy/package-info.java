@@ -8,7 +8,7 @@
  * The operator's {@code keys} commands ({@code KeysCommand}) rotate the keyset with only the
  * database and this module started.
  */
-@ApplicationModule(displayName = "Privacy", allowedDependencies = { "storage", "shared" })
+@ApplicationModule(displayName = "Privacy", allowedDependencies = { "storage", "shared", "observability" })
 @NullMarked
 package dev.enclave.privacy;
 

@@ -9,7 +9,7 @@
  * exchange: the web layer writes the headers a reservation hands back. It never sees
  * prompts or answers, only counts.
  */
-@ApplicationModule(displayName = "Rate limits", allowedDependencies = { "gateway", "identity", "shared" })
+@ApplicationModule(displayName = "Rate limits", allowedDependencies = { "gateway", "identity", "shared", "observability" })
 @NullMarked
 package dev.enclave.ratelimit;
 

@@ -8,7 +8,7 @@
  * and on every redirect, the sealed audit of every call, the durable approval queue, and the
  * tenants' bounds. The loop that runs tools lives in the turn pipeline ({@code assistant}).
  */
-@ApplicationModule(displayName = "Tools", allowedDependencies = { "identity", "conversation", "privacy", "gateway", "shared", "storage" })
+@ApplicationModule(displayName = "Tools", allowedDependencies = { "identity", "conversation", "privacy", "gateway", "shared", "storage", "observability" })
 @NullMarked
 package dev.enclave.tools;
 

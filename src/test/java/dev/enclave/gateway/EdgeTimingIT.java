@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * reach in a test (its own context; every other IT shares the default one).
  */
 @TestPropertySource(properties = { "enclave.gateway.request-timeout=1s",
-		"enclave.gateway.slow-request-threshold=300ms" })
+		"enclave.observability.access-log.slow-threshold=300ms" })
 @ExtendWith(OutputCaptureExtension.class)
 class EdgeTimingIT extends EnclaveIT {
 

@@ -12,7 +12,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
-/** Wires the edge: error envelope, trace ids, limits, timeouts and the access log. */
+/** Wires the edge: error envelope, trace ids, limits and timeouts (the access log is observability's). */
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
 
@@ -42,16 +42,6 @@ class GatewayConfiguration {
 	@Bean
 	ExchangeContextFilter exchangeContextFilter() {
 		return new ExchangeContextFilter();
-	}
-
-	@Bean
-	AccessLog accessLog(GatewaySettings settings) {
-		return new AccessLog(settings.slowRequestThreshold());
-	}
-
-	@Bean
-	AccessLog.ByteCounter accessLogByteCounter() {
-		return new AccessLog.ByteCounter();
 	}
 
 	@Bean

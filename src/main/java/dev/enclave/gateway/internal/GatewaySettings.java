@@ -15,13 +15,11 @@ import jakarta.validation.constraints.NotNull;
  * @param maxBodySize largest request body accepted; larger ones get 413
  * @param requestTimeout longest a non-streaming request may take before it is cancelled with
  * 504; event streams are exempt, they end when the answer does
- * @param slowRequestThreshold requests slower than this are logged at WARN with their timing
  */
 @ConfigurationProperties("enclave.gateway")
 @Validated
 record GatewaySettings(@DefaultValue("1MB") @NotNull DataSize maxBodySize,
-		@DefaultValue("120s") @NotNull Duration requestTimeout,
-		@DefaultValue("1s") @NotNull Duration slowRequestThreshold) {
+		@DefaultValue("120s") @NotNull Duration requestTimeout) {
 
 	GatewaySettings {
 		if (maxBodySize.toBytes() <= 0 || maxBodySize.toBytes() > Integer.MAX_VALUE) {

@@ -2,9 +2,12 @@ package dev.enclave.inference.internal;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import ai.djl.Device;
 import dev.enclave.inference.internal.engine.DecoderModel;
 import dev.enclave.inference.internal.engine.DeviceMemory;
 import dev.enclave.inference.internal.remote.BackendsHealthIndicator;
@@ -15,11 +18,14 @@ import dev.enclave.inference.internal.remote.RemotePromptRenderer;
 import dev.enclave.inference.internal.remote.UpstreamMetrics;
 import dev.enclave.inference.internal.scheduler.ModelReplicas;
 import dev.enclave.inference.internal.scheduler.SchedulerLimits;
+import dev.enclave.observability.EnclaveMeter;
 import dev.enclave.privacy.ConversationKeyShredded;
 import dev.enclave.storage.DataDirectory;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,7 +56,9 @@ class InferenceConfiguration {
 	@Bean(destroyMethod = "close")
 	ServedReplicas servedReplicas(ModelRegistry registry, InferenceSettings settings, MeterRegistry meters) {
 		Map<String, ModelReplicas> replicas = new LinkedHashMap<>();
+		Set<Device> devices = new LinkedHashSet<>();
 		for (ServedModel model : registry.served()) {
+			model.replicas().forEach((replica) -> devices.add(replica.device()));
 			List<SchedulerLimits> limits = model.replicas()
 				.stream()
 				.map((replica) -> SchedulerSizing.limits(settings, replica, DeviceMemory.SYSTEM))
@@ -64,15 +72,34 @@ class InferenceConfiguration {
 			replicas.put(model.name(), ModelReplicas.start(model.name(), model.replicas(), limits,
 					settings.prefixCache().toBytes(), settings.prefixCacheTtl(), meters));
 		}
+		devices.forEach((device) -> deviceMemory(meters, device));
 		return new ServedReplicas(replicas);
+	}
+
+	/** Memory on a device a model runs on, read from CUDA (or the kernel) at each scrape. */
+	private static void deviceMemory(MeterRegistry meters, Device device) {
+		String name = device.isGpu() ? "gpu" + device.getDeviceId() : "cpu";
+		Gauge.builder(EnclaveMeter.DEVICE_MEMORY_TOTAL.getName(), device, DeviceMemory.SYSTEM::total)
+			.description(EnclaveMeter.DEVICE_MEMORY_TOTAL.description())
+			.baseUnit("bytes")
+			.tag(EnclaveMeter.Tags.DEVICE.asString(), name)
+			.strongReference(true)
+			.register(meters);
+		Gauge.builder(EnclaveMeter.DEVICE_MEMORY_USED.getName(), device,
+					(held) -> DeviceMemory.SYSTEM.total(held) - DeviceMemory.SYSTEM.available(held))
+			.description(EnclaveMeter.DEVICE_MEMORY_USED.description())
+			.baseUnit("bytes")
+			.tag(EnclaveMeter.Tags.DEVICE.asString(), name)
+			.strongReference(true)
+			.register(meters);
 	}
 
 	/** The servers' health checks start with it; their connections close with it. */
 	@Bean(destroyMethod = "close")
 	RemoteModels remoteModels(InferenceSettings settings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
-			JsonMapper json, Clock clock) {
+			JsonMapper json, Clock clock, ObservationRegistry observations) {
 		RemoteModels remote = new RemoteModels(settings.backends(), settings.upstream(), breakers, bulkheads, json,
-				clock);
+				clock, observations);
 		remote.start();
 		return remote;
 	}
@@ -95,14 +122,16 @@ class InferenceConfiguration {
 	}
 
 	@Bean
-	UpstreamMetrics upstreamMetrics(MeterRegistry meters) {
-		return new UpstreamMetrics(meters);
+	UpstreamMetrics upstreamMetrics(MeterRegistry meters, RemoteModels remote) {
+		UpstreamMetrics metrics = new UpstreamMetrics(meters);
+		metrics.health(remote.backends());
+		return metrics;
 	}
 
 	@Bean
 	RoutingChatModel chatModel(Models models, ModelRegistry registry, ServedReplicas replicas, RemoteModels remote,
-			PromptWork work, JsonMapper json, UpstreamMetrics metrics) {
-		return new RoutingChatModel(models,
+			PromptWork work, JsonMapper json, UpstreamMetrics metrics, ObservationRegistry observations) {
+		return new RoutingChatModel(models, observations,
 				new DjlChatModel(registry, new TemplatePromptRenderer(registry, work), replicas.byModel()),
 				new RemoteChatModel(remote, json, metrics));
 	}

@@ -3,6 +3,11 @@ package dev.enclave.inference.internal;
 import java.util.List;
 
 import dev.enclave.inference.InferenceChatOptions;
+import dev.enclave.observability.EnclaveMeter;
+import dev.enclave.observability.EnclaveObservation;
+import dev.enclave.observability.Observed;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Flux;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -15,7 +20,8 @@ import org.springframework.ai.chat.prompt.Prompt;
 
 /**
  * The chat port other modules talk to: a request for a local model goes to the local
- * engine, one for a model on a model server to the servers.
+ * engine, one for a model on a model server to the servers. Each answer is one
+ * {@code enclave.inference.generation} span (the model's name and the engine, never the prompt).
  */
 final class RoutingChatModel implements ChatModel, StreamingChatModel {
 
@@ -25,8 +31,12 @@ final class RoutingChatModel implements ChatModel, StreamingChatModel {
 
 	private final StreamingChatModel remote;
 
-	RoutingChatModel(Models models, StreamingChatModel local, StreamingChatModel remote) {
+	private final ObservationRegistry observations;
+
+	RoutingChatModel(Models models, ObservationRegistry observations, StreamingChatModel local,
+			StreamingChatModel remote) {
 		this.models = models;
+		this.observations = observations;
 		this.local = local;
 		this.remote = remote;
 	}
@@ -52,17 +62,22 @@ final class RoutingChatModel implements ChatModel, StreamingChatModel {
 
 	@Override
 	public Flux<ChatResponse> stream(Prompt prompt) {
-		return Flux.defer(() -> engine(prompt).stream(prompt));
+		return Flux.defer(() -> {
+			ChatOptions options = prompt.getOptions();
+			String requested = (options != null) ? options.getModel() : null;
+			// isRemote refuses a name no engine knows, so the tag below is a configured name or alias.
+			boolean remote = this.models.isRemote(requested);
+			String model = (requested == null || requested.isBlank()) ? this.models.defaultModel() : requested;
+			KeyValues tags = KeyValues.of(EnclaveMeter.Tags.MODEL.asString(), model,
+					EnclaveMeter.Tags.ENGINE.asString(), remote ? "remote" : "local");
+			return Observed.flux(this.observations, EnclaveObservation.GENERATION, tags,
+					(remote ? this.remote : this.local).stream(prompt));
+		});
 	}
 
 	@Override
 	public ChatOptions getDefaultOptions() {
 		return InferenceChatOptions.builder().model(this.models.defaultModel()).build();
-	}
-
-	private StreamingChatModel engine(Prompt prompt) {
-		ChatOptions options = prompt.getOptions();
-		return this.models.isRemote((options != null) ? options.getModel() : null) ? this.remote : this.local;
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.google.crypto.tink.Aead;
+import dev.enclave.observability.EnclaveMeter;
 import dev.enclave.privacy.CacheScope;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.privacy.EncryptedCache;
@@ -35,6 +36,10 @@ final class SealedEntryCache implements EncryptedCache {
 
 	private final Counter conversationPurges;
 
+	private final Counter hits;
+
+	private final Counter misses;
+
 	SealedEntryCache(String name, Cache<EntryKey, byte[]> entries, TenantKeyedHmac hmac, Aead aead,
 			MeterRegistry registry) {
 		this.name = name;
@@ -43,6 +48,8 @@ final class SealedEntryCache implements EncryptedCache {
 		this.aead = aead;
 		this.tenantPurges = purges(registry, name, "tenant");
 		this.conversationPurges = purges(registry, name, "conversation");
+		this.hits = gets(registry, name, "hit");
+		this.misses = gets(registry, name, "miss");
 	}
 
 	@Override
@@ -55,9 +62,11 @@ final class SealedEntryCache implements EncryptedCache {
 		EntryKey entryKey = entryKey(scope, key);
 		byte[] sealed = this.entries.getIfPresent(entryKey);
 		if (sealed == null) {
+			this.misses.increment();
 			return Optional.empty();
 		}
 		try {
+			this.hits.increment();
 			return Optional.of(new String(this.aead.decrypt(sealed, associatedData(entryKey)), StandardCharsets.UTF_8));
 		}
 		catch (GeneralSecurityException ex) {
@@ -121,10 +130,18 @@ final class SealedEntryCache implements EncryptedCache {
 	}
 
 	private static Counter purges(MeterRegistry registry, String cache, String scope) {
-		return Counter.builder("enclave.cache.purges")
-			.description("Entries removed because their tenant or conversation was purged")
-			.tag("cache", cache)
-			.tag("scope", scope)
+		return Counter.builder(EnclaveMeter.CACHE_PURGES.getName())
+			.description(EnclaveMeter.CACHE_PURGES.description())
+			.tag(EnclaveMeter.Tags.CACHE.asString(), cache)
+			.tag(EnclaveMeter.Tags.SCOPE.asString(), scope)
+			.register(registry);
+	}
+
+	private static Counter gets(MeterRegistry registry, String cache, String result) {
+		return Counter.builder(EnclaveMeter.CACHE_GETS.getName())
+			.description(EnclaveMeter.CACHE_GETS.description())
+			.tag(EnclaveMeter.Tags.CACHE.asString(), cache)
+			.tag(EnclaveMeter.Tags.RESULT.asString(), result)
 			.register(registry);
 	}
 

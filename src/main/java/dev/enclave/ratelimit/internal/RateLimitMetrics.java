@@ -1,5 +1,6 @@
 package dev.enclave.ratelimit.internal;
 
+import dev.enclave.observability.EnclaveMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -10,10 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class RateLimitMetrics {
 
 	/** Prometheus: {@code enclave_ratelimit_decisions_total{outcome, limit}}. */
-	static final String DECISIONS = "enclave.ratelimit.decisions";
+	static final String DECISIONS = EnclaveMeter.RATELIMIT_DECISIONS.getName();
 
 	/** Prometheus: {@code enclave_admission_rejections_total{reason}}. */
-	static final String REJECTIONS = "enclave.admission.rejections";
+	static final String REJECTIONS = EnclaveMeter.ADMISSION_REJECTIONS.getName();
 
 	private final MeterRegistry registry;
 
@@ -28,7 +29,7 @@ final class RateLimitMetrics {
 	 */
 	void decision(String outcome, String limit) {
 		Counter.builder(DECISIONS)
-			.description("Rate limit decisions")
+			.description(EnclaveMeter.RATELIMIT_DECISIONS.description())
 			.tag("outcome", outcome)
 			.tag("limit", limit)
 			.register(this.registry)
@@ -42,7 +43,7 @@ final class RateLimitMetrics {
 	 */
 	void rejection(String reason) {
 		Counter.builder(REJECTIONS)
-			.description("Requests refused or shed before or during admission")
+			.description(EnclaveMeter.ADMISSION_REJECTIONS.description())
 			.tag("reason", reason)
 			.register(this.registry)
 			.increment();

@@ -13,6 +13,7 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.gateway.FieldIssue;
 import dev.enclave.identity.Principal;
+import dev.enclave.observability.EnclaveMeter;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.shared.TenantId;
 import dev.enclave.tools.ToolApprovals;
@@ -228,7 +229,9 @@ public final class ApprovalQueue implements ToolApprovals {
 
 	/** Approval decisions by tool and status; the executor counts the calls that run. */
 	private void count(String tool, ToolCallStatus status) {
-		this.meters.counter("enclave.tool.approvals", "tool", tool, "status", status.label()).increment();
+		this.meters.counter(EnclaveMeter.TOOL_APPROVALS.getName(), EnclaveMeter.Tags.TOOL.asString(), tool,
+				EnclaveMeter.Tags.STATUS.asString(), status.label())
+			.increment();
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.enclave.tools.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.enclave.observability.EnclaveMeter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +41,7 @@ final class ApprovalSweeper implements SmartLifecycle {
 		this.queue = queue;
 		this.audit = audit;
 		this.settings = settings;
-		Gauge.builder("enclave.tool.approvals.pending", this.pending, AtomicLong::get)
+		Gauge.builder(EnclaveMeter.TOOL_APPROVALS_PENDING.getName(), this.pending, AtomicLong::get)
 			.description("Tool calls waiting for a person's approval")
 			.register(meters);
 	}

@@ -15,8 +15,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import dev.enclave.observability.EnclaveMeter;
+import dev.enclave.observability.EnclaveObservation;
+import dev.enclave.observability.Observed;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -24,7 +29,8 @@ import reactor.core.publisher.Mono;
 /**
  * Runs allowed calls within their timeout and behind a Resilience4j breaker per tool, and
  * counts them ({@code enclave_tool_calls_total{tool,status}},
- * {@code enclave_tool_call_duration_seconds{tool}}). Arguments and results are never logged:
+ * {@code enclave_tool_call_duration_seconds{tool}}), each run in an {@code enclave.tool.call}
+ * span tagged with the tool's name and mode. Arguments and results are never logged or traced:
  * a failure is logged with the tool's name and the exception's type only.
  */
 public final class DefaultToolExecutor implements ToolExecutor {
@@ -41,9 +47,12 @@ public final class DefaultToolExecutor implements ToolExecutor {
 
 	private final ToolResults results;
 
+	private final ObservationRegistry observations;
+
 	public DefaultToolExecutor(ToolsSettings settings, CircuitBreakerRegistry breakers, MeterRegistry meters,
-			Clock clock) {
+			ObservationRegistry observations, Clock clock) {
 		this.settings = settings;
+		this.observations = observations;
 		this.breakers = breakers;
 		this.meters = meters;
 		this.clock = clock;
@@ -56,8 +65,11 @@ public final class DefaultToolExecutor implements ToolExecutor {
 		String name = definition.name();
 		return Mono.defer(() -> {
 			long started = System.nanoTime();
-			return Mono.defer(() -> call.tool().call(context, call.arguments()))
-				.timeout(definition.timeout())
+			KeyValues tags = KeyValues.of(EnclaveMeter.Tags.TOOL.asString(), name, EnclaveMeter.Tags.MODE.asString(),
+					definition.mode().name().toLowerCase(java.util.Locale.ROOT));
+			return Observed
+				.mono(this.observations, EnclaveObservation.TOOL_CALL, tags,
+						Mono.defer(() -> call.tool().call(context, call.arguments())).timeout(definition.timeout()))
 				.transformDeferred(CircuitBreakerOperator.of(breaker(name)))
 				.map((result) -> outcome(name, ToolCallStatus.SUCCEEDED, this.results.result(name, result), started))
 				.switchIfEmpty(Mono.fromSupplier(() -> outcome(name, ToolCallStatus.SUCCEEDED,
@@ -105,12 +117,18 @@ public final class DefaultToolExecutor implements ToolExecutor {
 	private ToolOutcome outcome(String name, ToolCallStatus status, String forModel, long started) {
 		Duration duration = Duration.ofNanos(System.nanoTime() - started);
 		count(name, status);
-		Timer.builder("enclave.tool.call.duration").tag("tool", name).register(this.meters).record(duration);
+		Timer.builder(EnclaveMeter.TOOL_CALL_DURATION.getName())
+			.description(EnclaveMeter.TOOL_CALL_DURATION.description())
+			.tag(EnclaveMeter.Tags.TOOL.asString(), name)
+			.register(this.meters)
+			.record(duration);
 		return new ToolOutcome(name, status, forModel, duration);
 	}
 
 	private void count(String name, ToolCallStatus status) {
-		this.meters.counter("enclave.tool.calls", "tool", name, "status", status.label()).increment();
+		this.meters.counter(EnclaveMeter.TOOL_CALLS.getName(), EnclaveMeter.Tags.TOOL.asString(), name,
+				EnclaveMeter.Tags.STATUS.asString(), status.label())
+			.increment();
 	}
 
 	private CircuitBreaker breaker(String name) {

@@ -12,6 +12,7 @@ import dev.enclave.tools.internal.http.HttpToolInvoker;
 import dev.enclave.tools.internal.mcp.McpServers;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -81,8 +82,8 @@ class ToolsConfiguration {
 
 	@Bean
 	ToolExecutor toolExecutor(ToolsSettings settings, CircuitBreakerRegistry breakers, MeterRegistry meters,
-			Clock clock) {
-		return new DefaultToolExecutor(settings, breakers, meters, clock);
+			ObservationRegistry observations, Clock clock) {
+		return new DefaultToolExecutor(settings, breakers, meters, observations, clock);
 	}
 
 }

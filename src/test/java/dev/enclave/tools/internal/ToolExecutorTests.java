@@ -15,6 +15,7 @@ import dev.enclave.tools.ToolOutcome;
 import dev.enclave.tools.ToolVerdict;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -31,7 +32,7 @@ class ToolExecutorTests {
 
 	private final DefaultToolExecutor executor = new DefaultToolExecutor(
 			ToolsSettings.withoutHttpTools(8, 256, new ToolsSettings.Breaker(50, 4, 4, Duration.ofMinutes(1))),
-			CircuitBreakerRegistry.ofDefaults(), this.meters, Clock.systemUTC());
+			CircuitBreakerRegistry.ofDefaults(), this.meters, ObservationRegistry.NOOP, Clock.systemUTC());
 
 	private final Principal agent = TestTools.person(Set.of(Role.AGENT), Set.of("chat"));
 

@@ -17,6 +17,7 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.netty.channel.ChannelOption;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -74,7 +75,7 @@ final class Backend implements AutoCloseable {
 	private volatile @Nullable Instant openedAt;
 
 	Backend(BackendSettings settings, UpstreamSettings upstream, LoopResources loops, CircuitBreakerRegistry breakers,
-			BulkheadRegistry bulkheads, JsonMapper json, Clock clock) {
+			BulkheadRegistry bulkheads, JsonMapper json, Clock clock, ObservationRegistry observations) {
 		this.settings = settings;
 		this.json = json;
 		this.clock = clock;
@@ -93,7 +94,9 @@ final class Backend implements AutoCloseable {
 			// response, which for a stream is the silence allowed between two tokens.
 			.responseTimeout(settings.readTimeout());
 		String apiKey = settings.resolveApiKey();
+		// Each call to the server is an http.client.requests span and timer, a child of the generation's span.
 		WebClient.Builder builder = WebClient.builder()
+			.observationRegistry(observations)
 			.baseUrl(stripTrailingSlash(settings.baseUrl().toString()))
 			.clientConnector(new ReactorClientHttpConnector(http))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize((int) upstream.maxResponseSize().toBytes()));

@@ -19,6 +19,7 @@ import dev.enclave.inference.ModelDescriptor;
 import dev.enclave.inference.ModelKind;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,13 +60,14 @@ public final class RemoteModels implements AutoCloseable {
 	private @Nullable Disposable checks;
 
 	public RemoteModels(List<BackendSettings> settings, UpstreamSettings upstream, CircuitBreakerRegistry breakers,
-			BulkheadRegistry bulkheads, JsonMapper json, Clock clock) {
+			BulkheadRegistry bulkheads, JsonMapper json, Clock clock, ObservationRegistry observations) {
 		this.upstream = upstream;
 		this.started = clock.instant();
 		Map<String, List<Backend>> servers = new LinkedHashMap<>();
 		Map<String, BackendSettings.ModelSettings> configured = new LinkedHashMap<>();
 		for (BackendSettings backend : settings) {
-			Backend server = new Backend(backend, upstream, this.loops, breakers, bulkheads, json, clock);
+			Backend server = new Backend(backend, upstream, this.loops, breakers, bulkheads, json, clock,
+					observations);
 			this.backends.add(server);
 			for (BackendSettings.ModelSettings model : backend.models()) {
 				servers.computeIfAbsent(model.name(), (name) -> new ArrayList<>()).add(server);

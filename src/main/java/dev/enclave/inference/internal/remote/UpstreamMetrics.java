@@ -1,6 +1,10 @@
 package dev.enclave.inference.internal.remote;
 
+import java.util.List;
+
+import dev.enclave.observability.EnclaveMeter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -8,7 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * outcome, never by tenant, user or content: {@code enclave_upstream_requests_total} (by
  * {@code backend} and {@code outcome}: {@code ok}, {@code cancelled}, {@code timeout},
  * {@code server_error}, {@code rate_limited}, ...), and
- * {@code enclave_upstream_failovers_total} (by {@code model}). The circuit breakers'
+ * {@code enclave_upstream_failovers_total} (by {@code model}), and {@code enclave_upstream_up}
+ * (by {@code backend}: 1 while its health check passes). The circuit breakers'
  * states are Resilience4j's own meters ({@code resilience4j_circuitbreaker_state}).
  */
 public final class UpstreamMetrics {
@@ -19,19 +24,30 @@ public final class UpstreamMetrics {
 		this.registry = registry;
 	}
 
+	/** One gauge per server, following its health checks. */
+	public void health(List<Backend> backends) {
+		for (Backend backend : backends) {
+			Gauge.builder(EnclaveMeter.UPSTREAM_UP.getName(), backend, (server) -> server.health().up() ? 1 : 0)
+				.description(EnclaveMeter.UPSTREAM_UP.description())
+				.tag(EnclaveMeter.Tags.BACKEND.asString(), backend.name())
+				.strongReference(true)
+				.register(this.registry);
+		}
+	}
+
 	void request(String backend, String outcome) {
-		Counter.builder("enclave.upstream.requests")
-			.description("Requests to model servers, by outcome")
-			.tag("backend", backend)
-			.tag("outcome", outcome)
+		Counter.builder(EnclaveMeter.UPSTREAM_REQUESTS.getName())
+			.description(EnclaveMeter.UPSTREAM_REQUESTS.description())
+			.tag(EnclaveMeter.Tags.BACKEND.asString(), backend)
+			.tag(EnclaveMeter.Tags.OUTCOME.asString(), outcome)
 			.register(this.registry)
 			.increment();
 	}
 
 	void failover(String model) {
-		Counter.builder("enclave.upstream.failovers")
-			.description("Requests tried again on another model server before their first token")
-			.tag("model", model)
+		Counter.builder(EnclaveMeter.UPSTREAM_FAILOVERS.getName())
+			.description(EnclaveMeter.UPSTREAM_FAILOVERS.description())
+			.tag(EnclaveMeter.Tags.MODEL.asString(), model)
 			.register(this.registry)
 			.increment();
 	}

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import dev.enclave.observability.EnclaveMeter;
+import dev.enclave.observability.SloBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -46,30 +48,28 @@ final class SchedulerMetrics {
 	SchedulerMetrics(MeterRegistry registry, String model) {
 		this.registry = registry;
 		this.model = model;
-		this.prefixQueries = counter(InferenceMeters.PREFIX_CACHE_QUERIES);
-		this.prefixHits = counter(InferenceMeters.PREFIX_CACHE_HITS);
-		this.promptTokens = counter(InferenceMeters.PROMPT_TOKENS);
-		this.generationTokens = counter(InferenceMeters.GENERATION_TOKENS);
-		this.preemptions = counter(InferenceMeters.PREEMPTIONS);
-		this.oomRecoveries = counter(InferenceMeters.OOM_RECOVERIES);
-		this.timeToFirstToken = timer(InferenceMeters.TIME_TO_FIRST_TOKEN, millis(50, 100, 250, 500, 1000, 2500, 5000,
-				10_000));
-		this.interTokenLatency = timer(InferenceMeters.INTER_TOKEN_LATENCY, millis(10, 25, 50, 100, 250, 500, 1000));
-		this.endToEnd = timer(InferenceMeters.E2E_REQUEST_LATENCY, millis(500, 1000, 2500, 5000, 10_000, 30_000,
-				60_000, 120_000));
-		this.queueTime = timer(InferenceMeters.QUEUE_TIME, millis(10, 50, 100, 250, 500, 1000, 2000, 5000));
-		this.batchSize = DistributionSummary.builder(InferenceMeters.BATCH_SIZE.meterName())
-			.description(InferenceMeters.BATCH_SIZE.description())
-			.tag(InferenceMeters.MODEL_TAG, model)
-			.serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+		this.prefixQueries = counter(EnclaveMeter.INFERENCE_PREFIX_CACHE_QUERIES);
+		this.prefixHits = counter(EnclaveMeter.INFERENCE_PREFIX_CACHE_HITS);
+		this.promptTokens = counter(EnclaveMeter.INFERENCE_PROMPT_TOKENS);
+		this.generationTokens = counter(EnclaveMeter.INFERENCE_GENERATION_TOKENS);
+		this.preemptions = counter(EnclaveMeter.INFERENCE_PREEMPTIONS);
+		this.oomRecoveries = counter(EnclaveMeter.INFERENCE_OOM_RECOVERIES);
+		this.timeToFirstToken = timer(EnclaveMeter.INFERENCE_TIME_TO_FIRST_TOKEN, SloBuckets.TIME_TO_FIRST_TOKEN);
+		this.interTokenLatency = timer(EnclaveMeter.INFERENCE_INTER_TOKEN_LATENCY, SloBuckets.INTER_TOKEN_LATENCY);
+		this.endToEnd = timer(EnclaveMeter.INFERENCE_E2E_REQUEST_LATENCY, SloBuckets.GENERATION);
+		this.queueTime = timer(EnclaveMeter.INFERENCE_QUEUE_TIME, SloBuckets.QUEUE_TIME);
+		this.batchSize = DistributionSummary.builder(EnclaveMeter.INFERENCE_BATCH_SIZE.getName())
+			.description(EnclaveMeter.INFERENCE_BATCH_SIZE.description())
+			.tag(EnclaveMeter.Tags.MODEL.asString(), model)
+			.serviceLevelObjectives(SloBuckets.BATCH_SIZE)
 			.register(registry);
 	}
 
 	/** Registers the gauges, summing over the model's replicas. */
 	void gauges(List<BatchScheduler> replicas) {
-		gauge(InferenceMeters.REQUESTS_RUNNING, replicas, (all) -> all.stream().mapToInt(BatchScheduler::running).sum());
-		gauge(InferenceMeters.REQUESTS_WAITING, replicas, (all) -> all.stream().mapToInt(BatchScheduler::waiting).sum());
-		gauge(InferenceMeters.KV_CACHE_USAGE, replicas, (all) -> {
+		gauge(EnclaveMeter.INFERENCE_REQUESTS_RUNNING, replicas, (all) -> all.stream().mapToInt(BatchScheduler::running).sum());
+		gauge(EnclaveMeter.INFERENCE_REQUESTS_WAITING, replicas, (all) -> all.stream().mapToInt(BatchScheduler::waiting).sum());
+		gauge(EnclaveMeter.INFERENCE_KV_CACHE_USAGE, replicas, (all) -> {
 			double used = all.stream().mapToLong(BatchScheduler::kvTokensUsed).sum();
 			double budget = all.stream().mapToLong(BatchScheduler::kvTokensBudget).sum();
 			return (budget > 0) ? used / budget : 0;
@@ -112,36 +112,29 @@ final class SchedulerMetrics {
 		this.oomRecoveries.increment();
 	}
 
-	private Counter counter(InferenceMeters meter) {
-		return Counter.builder(meter.meterName())
+	private Counter counter(EnclaveMeter meter) {
+		return Counter.builder(meter.getName())
 			.description(meter.description())
-			.tag(InferenceMeters.MODEL_TAG, this.model)
+			.tag(EnclaveMeter.Tags.MODEL.asString(), this.model)
 			.register(this.registry);
 	}
 
-	private Timer timer(InferenceMeters meter, Duration[] buckets) {
-		return Timer.builder(meter.meterName())
+	private Timer timer(EnclaveMeter meter, Duration[] buckets) {
+		return Timer.builder(meter.getName())
 			.description(meter.description())
-			.tag(InferenceMeters.MODEL_TAG, this.model)
+			.tag(EnclaveMeter.Tags.MODEL.asString(), this.model)
 			.serviceLevelObjectives(buckets)
 			.register(this.registry);
 	}
 
-	private <T> void gauge(InferenceMeters meter, T state, ToDoubleFunction<T> value) {
+	private <T> void gauge(EnclaveMeter meter, T state, ToDoubleFunction<T> value) {
 		// Held strongly: Micrometer keeps gauge state weakly, and the replicas' list is nobody else's.
-		Gauge.builder(meter.meterName(), state, value)
+		Gauge.builder(meter.getName(), state, value)
 			.strongReference(true)
 			.description(meter.description())
-			.tag(InferenceMeters.MODEL_TAG, this.model)
+			.tag(EnclaveMeter.Tags.MODEL.asString(), this.model)
 			.register(this.registry);
 	}
 
-	private static Duration[] millis(long... values) {
-		Duration[] durations = new Duration[values.length];
-		for (int i = 0; i < values.length; i++) {
-			durations[i] = Duration.ofMillis(values[i]);
-		}
-		return durations;
-	}
 
 }

@@ -12,6 +12,7 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class RemoteRoutingTests {
 				new UpstreamSettings.Breaker(50, 4, 2, Duration.ofSeconds(30), 1));
 		this.models = new RemoteModels(List.of(server("light", 1), server("heavy", 3), server("other", 1)), upstream,
 				this.breakers, this.bulkheads, JsonMapper.builder().build(),
-				Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC));
+				Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC), ObservationRegistry.NOOP);
 		this.model = this.models.models().get(0);
 	}
 

@@ -1,4 +1,4 @@
-package dev.enclave.gateway.internal;
+package dev.enclave.observability.internal;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
