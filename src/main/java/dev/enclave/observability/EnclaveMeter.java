@@ -89,7 +89,7 @@ public enum EnclaveMeter implements MeterDocumentation {
 	RATELIMIT_DECISIONS("enclave.ratelimit.decisions", Meter.Type.COUNTER, "Rate limit decisions", Tags.OUTCOME,
 			Tags.LIMIT),
 
-	/** Requests refused or shed before or during admission, by reason (the error code). */
+	/** Requests refused or shed before or during admission, by reason: the limit met, or why it was shed. */
 	ADMISSION_REJECTIONS("enclave.admission.rejections", Meter.Type.COUNTER,
 			"Requests refused or shed before or during admission", Tags.REASON),
 

@@ -150,7 +150,7 @@ class RateLimitIT extends EnclaveIT {
 		String metrics = new String(http().get().uri("/actuator/prometheus").exchange().expectBody().returnResult()
 			.getResponseBody(), StandardCharsets.UTF_8);
 		assertThat(metrics).containsPattern("enclave_ratelimit_decisions_total\\{[^}]*limit=\"requests\",[^}]*outcome=\"rejected\"");
-		assertThat(metrics).containsPattern("enclave_admission_rejections_total\\{[^}]*reason=\"requests\"");
+		assertThat(metrics).containsPattern("enclave_admission_rejections_total\\{[^}]*reason=\"requests\"[^}]*} [1-9]");
 	}
 
 	@Test

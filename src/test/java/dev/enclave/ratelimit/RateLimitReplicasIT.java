@@ -118,7 +118,7 @@ class RateLimitReplicasIT extends EnclaveIT {
 			assertThat(result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
 			String metrics = ReplicaApps.prometheus(replica);
 			assertThat(metrics).containsPattern("enclave_ratelimit_decisions_total\\{[^}]*limit=\"store\",[^}]*outcome=\"fail_closed\"");
-			assertThat(metrics).containsPattern("enclave_admission_rejections_total\\{[^}]*reason=\"ratelimit_unavailable\"");
+			assertThat(metrics).containsPattern("enclave_admission_rejections_total\\{[^}]*reason=\"ratelimit_unavailable\"[^}]*} [1-9]");
 		}
 	}
 

@@ -18,8 +18,17 @@ final class RateLimitMetrics {
 
 	private final MeterRegistry registry;
 
+	/** Every reason a request may be refused, counted from zero so rates and alerts see them before the first. */
+	private static final String[] SHED = { "ratelimit_unavailable", "overloaded", "admission_saturated" };
+
 	RateLimitMetrics(MeterRegistry registry) {
 		this.registry = registry;
+		for (Decision.Limit limit : Decision.Limit.values()) {
+			rejections(limit.tag());
+		}
+		for (String reason : SHED) {
+			rejections(reason);
+		}
 	}
 
 	/**
@@ -37,16 +46,20 @@ final class RateLimitMetrics {
 	}
 
 	/**
-	 * @param reason {@code rate_limit_exceeded}, {@code quota_exceeded},
+	 * @param reason the limit met ({@code requests}, {@code concurrency},
+	 * {@code tokens_per_minute} or {@code tokens_per_day}: answered 429),
 	 * {@code ratelimit_unavailable}, {@code overloaded} (shed by the inference scheduler) or
 	 * {@code admission_saturated} (shed by the limit checks' own bulkhead)
 	 */
 	void rejection(String reason) {
-		Counter.builder(REJECTIONS)
+		rejections(reason).increment();
+	}
+
+	private Counter rejections(String reason) {
+		return Counter.builder(REJECTIONS)
 			.description(EnclaveMeter.ADMISSION_REJECTIONS.description())
-			.tag("reason", reason)
-			.register(this.registry)
-			.increment();
+			.tag(EnclaveMeter.Tags.REASON.asString(), reason)
+			.register(this.registry);
 	}
 
 }

@@ -24,9 +24,13 @@ public final class UpstreamMetrics {
 		this.registry = registry;
 	}
 
-	/** One gauge per server, following its health checks. */
+	/**
+	 * One gauge per server, following its health checks, and each model's failover count
+	 * from zero.
+	 */
 	public void health(List<Backend> backends) {
 		for (Backend backend : backends) {
+			backend.models().forEach(this::failovers);
 			Gauge.builder(EnclaveMeter.UPSTREAM_UP.getName(), backend, (server) -> server.health().up() ? 1 : 0)
 				.description(EnclaveMeter.UPSTREAM_UP.description())
 				.tag(EnclaveMeter.Tags.BACKEND.asString(), backend.name())
@@ -45,11 +49,14 @@ public final class UpstreamMetrics {
 	}
 
 	void failover(String model) {
-		Counter.builder(EnclaveMeter.UPSTREAM_FAILOVERS.getName())
+		failovers(model).increment();
+	}
+
+	private Counter failovers(String model) {
+		return Counter.builder(EnclaveMeter.UPSTREAM_FAILOVERS.getName())
 			.description(EnclaveMeter.UPSTREAM_FAILOVERS.description())
 			.tag(EnclaveMeter.Tags.MODEL.asString(), model)
-			.register(this.registry)
-			.increment();
+			.register(this.registry);
 	}
 
 }
