@@ -10,9 +10,10 @@ import io.micrometer.core.instrument.docs.MeterDocumentation;
  * {@code _total} to counters, {@code _seconds} to timers and the base unit to the rest.
  * Inference metrics follow vLLM's names so its dashboards and autoscaling rules translate.
  * No tag ever holds a user, tenant, key or conversation id, or anything a client wrote.
- * Spring's own meters ({@code http.server.requests}, {@code http.client.requests}, the
- * R2DBC pool and Resilience4j's breakers) keep their names and are shaped by the same tag
- * rules.
+ * Libraries' meters keep their names and pass the same tag rules: Spring's
+ * {@code http.server.requests} and {@code http.client.requests}, R2DBC's {@code r2dbc.query}
+ * and pool, Resilience4j's breakers, and Micrometer's cache binder on every encrypted cache
+ * ({@code cache.gets} by {@code cache} and {@code result}: the hit ratio).
  */
 public enum EnclaveMeter implements MeterDocumentation {
 
@@ -93,9 +94,6 @@ public enum EnclaveMeter implements MeterDocumentation {
 	ADMISSION_REJECTIONS("enclave.admission.rejections", Meter.Type.COUNTER,
 			"Requests refused or shed before or during admission", Tags.REASON),
 
-	/** Lookups in an encrypted cache, by result ({@code hit} or {@code miss}). */
-	CACHE_GETS("enclave.cache.gets", Meter.Type.COUNTER, "Lookups in an encrypted cache", Tags.CACHE, Tags.RESULT),
-
 	CACHE_PURGES("enclave.cache.purges", Meter.Type.COUNTER,
 			"Entries removed because their tenant or conversation was purged", Tags.CACHE, Tags.SCOPE),
 
@@ -159,8 +157,6 @@ public enum EnclaveMeter implements MeterDocumentation {
 		REASON("reason"),
 		/** An encrypted cache's name. */
 		CACHE("cache"),
-		/** {@code hit} or {@code miss}. */
-		RESULT("result"),
 		/** {@code tenant} or {@code conversation}. */
 		SCOPE("scope"),
 		/** A tool's registered name. */

@@ -36,10 +36,6 @@ final class SealedEntryCache implements EncryptedCache {
 
 	private final Counter conversationPurges;
 
-	private final Counter hits;
-
-	private final Counter misses;
-
 	SealedEntryCache(String name, Cache<EntryKey, byte[]> entries, TenantKeyedHmac hmac, Aead aead,
 			MeterRegistry registry) {
 		this.name = name;
@@ -48,8 +44,6 @@ final class SealedEntryCache implements EncryptedCache {
 		this.aead = aead;
 		this.tenantPurges = purges(registry, name, "tenant");
 		this.conversationPurges = purges(registry, name, "conversation");
-		this.hits = gets(registry, name, "hit");
-		this.misses = gets(registry, name, "miss");
 	}
 
 	@Override
@@ -62,11 +56,9 @@ final class SealedEntryCache implements EncryptedCache {
 		EntryKey entryKey = entryKey(scope, key);
 		byte[] sealed = this.entries.getIfPresent(entryKey);
 		if (sealed == null) {
-			this.misses.increment();
 			return Optional.empty();
 		}
 		try {
-			this.hits.increment();
 			return Optional.of(new String(this.aead.decrypt(sealed, associatedData(entryKey)), StandardCharsets.UTF_8));
 		}
 		catch (GeneralSecurityException ex) {
@@ -134,14 +126,6 @@ final class SealedEntryCache implements EncryptedCache {
 			.description(EnclaveMeter.CACHE_PURGES.description())
 			.tag(EnclaveMeter.Tags.CACHE.asString(), cache)
 			.tag(EnclaveMeter.Tags.SCOPE.asString(), scope)
-			.register(registry);
-	}
-
-	private static Counter gets(MeterRegistry registry, String cache, String result) {
-		return Counter.builder(EnclaveMeter.CACHE_GETS.getName())
-			.description(EnclaveMeter.CACHE_GETS.description())
-			.tag(EnclaveMeter.Tags.CACHE.asString(), cache)
-			.tag(EnclaveMeter.Tags.RESULT.asString(), result)
 			.register(registry);
 	}
 
