@@ -27,6 +27,12 @@ public enum ErrorCode {
 
 	UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", "invalid_request_error", HttpStatus.UNSUPPORTED_MEDIA_TYPE),
 
+	/** The request line is longer than the server reads; answered by the HTTP codec itself. */
+	URI_TOO_LONG("uri_too_long", "invalid_request_error", HttpStatus.URI_TOO_LONG),
+
+	/** The headers are larger than the server reads; answered by the HTTP codec itself. */
+	HEADERS_TOO_LARGE("headers_too_large", "invalid_request_error", HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
+
 	RATE_LIMIT_EXCEEDED("rate_limit_exceeded", "rate_limit_error", HttpStatus.TOO_MANY_REQUESTS),
 
 	QUOTA_EXCEEDED("quota_exceeded", "rate_limit_error", HttpStatus.TOO_MANY_REQUESTS),

@@ -6,6 +6,7 @@ import dev.enclave.gateway.ErrorResponses;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -32,6 +33,12 @@ class GatewayConfiguration {
 	@Bean
 	static SmartInitializingSingleton droppedErrors() {
 		return DroppedErrors::install;
+	}
+
+	/** The envelope for what the HTTP codec refuses itself (414, 431, bytes that are not HTTP). */
+	@Bean
+	NettyServerCustomizer codecRejections(JsonMapper jsonMapper, Clock clock) {
+		return new CodecRejections(jsonMapper, clock).customizer();
 	}
 
 	@Bean

@@ -17,6 +17,7 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
@@ -45,6 +46,17 @@ class SecurityConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
 	private static final String UNAUTHENTICATED = "Invalid or missing credentials";
+
+	/**
+	 * The firewall's refusals (an encoded slash, backslash, percent or NUL in the path, a
+	 * {@code ..} segment, a semicolon) in the envelope, instead of an empty 400. The message
+	 * does not repeat the path: it is what the client sent, and may be an attack.
+	 */
+	@Bean
+	ServerExchangeRejectedHandler firewallRejections(ErrorResponses errors) {
+		return (exchange, rejected) -> errors.write(exchange,
+				new ApiException(ErrorCode.INVALID_REQUEST, "The request path holds characters or segments that are not allowed"));
+	}
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ErrorResponses errors,
