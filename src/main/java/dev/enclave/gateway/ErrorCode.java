@@ -23,6 +23,9 @@ public enum ErrorCode {
 
 	CONFLICT("conflict", "conflict_error", HttpStatus.CONFLICT),
 
+	/** The resource existed and was erased for good (a conversation whose key was shredded). */
+	GONE("gone", "not_found_error", HttpStatus.GONE),
+
 	PAYLOAD_TOO_LARGE("payload_too_large", "invalid_request_error", HttpStatus.CONTENT_TOO_LARGE),
 
 	UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", "invalid_request_error", HttpStatus.UNSUPPORTED_MEDIA_TYPE),

@@ -91,10 +91,17 @@ final class ConversationService {
 			}
 			terms = this.index.digests(caller.tenantId(), words);
 		}
+		// An erased conversation restored from an old copy of the database cannot be shown: it
+		// is left out of the page, but still counts for where the next page starts.
 		return terms.flatMapMany((digests) -> this.conversations.page(Owner.of(caller), after, digests, limit + 1))
-			.concatMap(this.content::view)
+			.concatMap((row) -> this.content.view(row)
+				.map(Optional::of)
+				.onErrorResume(SealedContent::isErased, (erased) -> Mono.just(Optional.empty()))
+				.map((view) -> new Listed(row, view)))
 			.collectList()
-			.map((rows) -> Page.of(rows, limit, (view) -> new PageCursor(view.createdAt(), view.id())));
+			.map((rows) -> Page.of(rows, limit, (listed) -> new PageCursor(listed.row().createdAt(), listed.row().uuid())))
+			.map((page) -> new Page<>(page.data().stream().flatMap((listed) -> listed.view().stream()).toList(),
+					page.nextCursor()));
 	}
 
 	Mono<Views.ConversationWithMessages> get(Principal caller, ConversationId id, @Nullable String cursor, int limit) {
@@ -161,6 +168,10 @@ final class ConversationService {
 	/** Microseconds, as PostgreSQL keeps them, so cursors built from a response match the rows. */
 	static Instant now(Clock clock) {
 		return clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/** A row of a listed page, and its view unless it was erased. */
+	private record Listed(ConversationRow row, Optional<Views.Conversation> view) {
 	}
 
 }

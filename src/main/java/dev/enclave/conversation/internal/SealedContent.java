@@ -6,8 +6,11 @@ import java.util.UUID;
 
 import dev.enclave.conversation.ConversationMessage;
 import dev.enclave.conversation.ToolCall;
+import dev.enclave.gateway.ApiException;
+import dev.enclave.gateway.ErrorCode;
 import dev.enclave.privacy.ContentCipher;
 import dev.enclave.privacy.ContentRef;
+import dev.enclave.privacy.ConversationShreddedException;
 import dev.enclave.shared.ConversationId;
 import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
@@ -49,12 +52,15 @@ final class SealedContent {
 		if (plaintext == null) {
 			return Mono.just(Optional.empty());
 		}
-		return this.cipher.seal(new ContentRef(tenant, conversation, rowId, field), plaintext).map(Optional::of);
+		return this.cipher.seal(new ContentRef(tenant, conversation, rowId, field), plaintext)
+			.map(Optional::of)
+			.onErrorMap(ConversationShreddedException.class, SealedContent::erased);
 	}
 
 	/** Seals a message's content. */
 	Mono<byte[]> sealMessage(TenantId tenant, ConversationId conversation, UUID messageId, String content) {
-		return this.cipher.seal(new ContentRef(tenant, conversation, messageId, CONTENT), content);
+		return this.cipher.seal(new ContentRef(tenant, conversation, messageId, CONTENT), content)
+			.onErrorMap(ConversationShreddedException.class, SealedContent::erased);
 	}
 
 	/** Seals a message's tool calls as one JSON list; none stay absent. */
@@ -71,7 +77,23 @@ final class SealedContent {
 		if (sealed == null) {
 			return Mono.just(Optional.empty());
 		}
-		return this.cipher.open(new ContentRef(row.tenant(), row.id(), row.uuid(), field), sealed).map(Optional::of);
+		return this.cipher.open(new ContentRef(row.tenant(), row.id(), row.uuid(), field), sealed)
+			.map(Optional::of)
+			.onErrorMap(ConversationShreddedException.class, SealedContent::erased);
+	}
+
+	/**
+	 * Rows of an erased conversation can only come back from an old copy of the database:
+	 * their key is gone, so they are unreadable for good, and the client is told so.
+	 */
+	static boolean isErased(Throwable failure) {
+		return failure instanceof ApiException api && api.code() == ErrorCode.GONE;
+	}
+
+	static ApiException erased(ConversationShreddedException shredded) {
+		return new ApiException(ErrorCode.GONE,
+				"Conversation " + shredded.conversation() + " was erased; its content can no longer be read")
+			.withCause(shredded);
 	}
 
 	Mono<Views.Conversation> view(ConversationRow row) {
@@ -88,7 +110,8 @@ final class SealedContent {
 		return Mono.zip(this.cipher.open(new ContentRef(tenant, conversation, row.id(), CONTENT), row.content()), calls)
 			.map((both) -> new ConversationMessage(row.id(), row.seq(), row.role(), both.getT1(), row.status(),
 					row.promptTokens(), row.completionTokens(), row.model(), row.finishReason(), row.latencyMs(),
-					row.ttftMs(), row.createdAt(), both.getT2(), row.toolCallId()));
+					row.ttftMs(), row.createdAt(), both.getT2(), row.toolCallId()))
+			.onErrorMap(ConversationShreddedException.class, SealedContent::erased);
 	}
 
 }
