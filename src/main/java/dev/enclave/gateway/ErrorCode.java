@@ -48,6 +48,9 @@ public enum ErrorCode {
 
 	MODEL_UNAVAILABLE("model_unavailable", "server_error", HttpStatus.SERVICE_UNAVAILABLE),
 
+	/** A dependency every request needs (the database) is out of reach for now. */
+	SERVICE_UNAVAILABLE("service_unavailable", "server_error", HttpStatus.SERVICE_UNAVAILABLE),
+
 	/** A model server behind Enclave failed or answered with something that is not OpenAI's protocol. */
 	UPSTREAM_ERROR("upstream_error", "server_error", HttpStatus.BAD_GATEWAY),
 

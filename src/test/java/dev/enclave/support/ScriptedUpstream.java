@@ -216,6 +216,22 @@ public final class ScriptedUpstream implements AutoCloseable {
 				.doOnCancel(ABANDONED::incrementAndGet)));
 		}
 
+		/**
+		 * A long answer: {@code piece} every {@code every} until {@code gate} completes (the test
+		 * says when), then {@code after} and {@code [DONE]}. Never silent for long, so no read
+		 * timeout ends it.
+		 */
+		public static Reply pacedUntil(String piece, Duration every, Mono<Void> gate, List<String> after) {
+			return new Reply((response) -> events(response)
+				.sendString(Flux.just(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null))
+					.concatWith(Flux.interval(every)
+						.map((tick) -> chunk("{\"content\":" + JSON.writeValueAsString(piece) + "}", null))
+						.takeUntilOther(gate))
+					.concatWith(Flux.fromIterable(after))
+					.map((chunk) -> "data: " + chunk + "\n\n")
+					.concatWithValues("data: [DONE]\n\n")));
+		}
+
 		/** Some chunks, then silence: the connection stays open and nothing more comes. */
 		public static Reply stall(List<String> chunks) {
 			return new Reply((response) -> events(response)

@@ -1,5 +1,7 @@
 package dev.enclave.gateway.internal;
 
+import java.time.Duration;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,7 +12,10 @@ import java.util.stream.Collectors;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.gateway.FieldIssue;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.jspecify.annotations.Nullable;
+import reactor.pool.PoolAcquireTimeoutException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamReadException;
@@ -22,6 +27,8 @@ import tools.jackson.databind.exc.PropertyBindingException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
@@ -49,9 +56,31 @@ public final class ErrorTranslator {
 
 	static final String INTERNAL_MESSAGE = "An unexpected error occurred. Quote the trace id when reporting it.";
 
+	/** About how long a database restart or failover takes; the client's retry is likely to find it back. */
+	static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
+
+	/**
+	 * Whether the failure is the database being out of reach (down, restarting, failing over,
+	 * or no connection free in time), as opposed to a query Enclave got wrong.
+	 */
+	static boolean isDatabaseUnreachable(Throwable failure) {
+		return causedBy(failure, DataAccessResourceFailureException.class) != null
+				|| causedBy(failure, TransientDataAccessResourceException.class) != null
+				|| causedBy(failure, R2dbcNonTransientResourceException.class) != null
+				|| causedBy(failure, R2dbcTransientResourceException.class) != null
+				|| causedBy(failure, PoolAcquireTimeoutException.class) != null;
+	}
+
 	public ApiException translate(Throwable failure, ServerWebExchange exchange) {
 		if (failure instanceof ApiException api) {
 			return api;
+		}
+		if (isDatabaseUnreachable(failure)) {
+			// Before the authentication check: a credential that could not be looked up is not a bad one.
+			return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+					"The service cannot reach its database right now; retry shortly")
+				.withRetryAfter(DATABASE_RETRY_AFTER)
+				.withCause(failure);
 		}
 		if (failure instanceof AuthenticationException) {
 			return new ApiException(ErrorCode.UNAUTHENTICATED, "Authentication is required");
