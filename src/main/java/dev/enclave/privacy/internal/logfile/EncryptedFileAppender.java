@@ -2,27 +2,15 @@ package dev.enclave.privacy.internal.logfile;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
@@ -56,22 +44,12 @@ import org.slf4j.LoggerFactory;
  * device, as for any file: files are forced to the device when closed (rotation, shutdown),
  * not after every record, which would cost a disk flush per line.
  *
- * <p><b>Rotation.</b> A file is closed (with its end record) once it reaches
- * {@code max-file-size}, which it passes by at most one line and a record's overhead, or
- * {@code max-age} after it was created, even when idle; the next line opens a new one, so a
- * quiet server makes no empty files. Names are {@code enclave-<UTC time>.log.enc}, which sort
- * by creation time; after opening a file, all but the newest {@code retention} files with such
- * names are deleted. Each instance needs a directory of its own.
+ * <p><b>Rotation</b> by size and age, and retention, are {@link RotatingLogFiles}'s.
  */
 final class EncryptedFileAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
 	/** Up to this many bytes of lines go to one record. */
 	static final int RECORD_TARGET = 64 * 1024;
-
-	private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-		.withZone(ZoneOffset.UTC);
-
-	private static final Pattern NAME = Pattern.compile("enclave-\\d{8}T\\d{6}\\.\\d{3}Z\\.log\\.enc");
 
 	private static final Duration REPORT_INTERVAL = Duration.ofSeconds(10);
 
@@ -85,15 +63,9 @@ final class EncryptedFileAppender extends UnsynchronizedAppenderBase<ILoggingEve
 
 	private final Encoder<ILoggingEvent> encoder;
 
-	private final KeyEncryptionKey kek;
-
-	private final Path directory;
-
 	private final EncryptedLogSettings settings;
 
 	private final Clock clock;
-
-	private final SecureRandom random = new SecureRandom();
 
 	private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
 
@@ -107,11 +79,9 @@ final class EncryptedFileAppender extends UnsynchronizedAppenderBase<ILoggingEve
 
 	// The writer thread's own state from here on.
 
+	private final RotatingLogFiles files;
+
 	private final PendingLines pending = new PendingLines();
-
-	private @Nullable LogFileWriter current;
-
-	private @Nullable Instant lastCreated;
 
 	private @Nullable Exception failure;
 
@@ -124,10 +94,9 @@ final class EncryptedFileAppender extends UnsynchronizedAppenderBase<ILoggingEve
 	EncryptedFileAppender(Encoder<ILoggingEvent> encoder, KeyEncryptionKey kek, Path directory,
 			EncryptedLogSettings settings, Clock clock) {
 		this.encoder = encoder;
-		this.kek = kek;
-		this.directory = directory;
 		this.settings = settings;
 		this.clock = clock;
+		this.files = new RotatingLogFiles(directory, kek, settings, clock);
 	}
 
 	@Override
@@ -223,26 +192,27 @@ final class EncryptedFileAppender extends UnsynchronizedAppenderBase<ILoggingEve
 	private void writeLoop() {
 		try {
 			while (true) {
-				Entry entry = this.queue.poll(waitMillis(), TimeUnit.MILLISECONDS);
+				Entry entry = this.queue.poll(this.files.millisUntilDue(LONGEST_WAIT), TimeUnit.MILLISECONDS);
 				closeIfAged();
 				while (entry != null) {
 					if (entry == STOP) {
 						writePending();
-						closeCurrent();
+						close();
 						return;
 					}
 					byte[] line = entry.line();
+					CompletableFuture<Void> written = entry.written();
 					if (line != null) {
 						this.queuedBytes.addAndGet(-line.length);
 						this.pending.add(line);
-						if (this.pending.size() >= recordLimit()) {
+						if (this.pending.size() >= this.files.recordLimit(RECORD_TARGET)) {
 							writePending();
 						}
 					}
-					else if (entry.written() != null) {
+					else if (written != null) {
 						writePending();
 						closeIfAged();
-						entry.written().complete(null);
+						written.complete(null);
 					}
 					entry = this.queue.poll();
 				}
@@ -252,24 +222,8 @@ final class EncryptedFileAppender extends UnsynchronizedAppenderBase<ILoggingEve
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			closeCurrent();
+			close();
 		}
-	}
-
-	/** Until the current file is due for rotation by age; no file, no deadline. */
-	private long waitMillis() {
-		LogFileWriter file = this.current;
-		if (file == null) {
-			return LONGEST_WAIT.toMillis();
-		}
-		long due = Duration.between(this.clock.instant(), file.created().plus(this.settings.maxAge())).toMillis();
-		return Math.max(1, Math.min(due, LONGEST_WAIT.toMillis()));
-	}
-
-	/** A record ends at 64 KiB, or earlier where the file would pass its size limit. */
-	private long recordLimit() {
-		long used = (this.current != null) ? this.current.size() : 0;
-		return Math.max(1, Math.min(RECORD_TARGET, this.settings.maxFileSize().toBytes() - used));
 	}
 
 	private void writePending() {
@@ -277,114 +231,33 @@ final class EncryptedFileAppender extends UnsynchronizedAppenderBase<ILoggingEve
 			return;
 		}
 		try {
-			LogFileWriter file = currentFile();
-			file.append(this.pending.bytes(), this.pending.size());
-			if (file.size() >= this.settings.maxFileSize().toBytes()) {
-				closeCurrent();
-			}
+			this.files.append(this.pending.bytes(), this.pending.size());
 		}
 		catch (IOException | GeneralSecurityException | RuntimeException ex) {
 			this.lost.addAndGet(this.pending.lines());
 			this.failure = ex;
-			if (this.current != null) {
-				this.current.abandon();
-				this.current = null;
-			}
 		}
 		finally {
 			this.pending.release();
 		}
 	}
 
-	private LogFileWriter currentFile() throws IOException, GeneralSecurityException {
-		closeIfAged();
-		LogFileWriter file = this.current;
-		if (file == null) {
-			file = openNext();
-			this.current = file;
-			deleteBeyondRetention(file.path());
-		}
-		return file;
-	}
-
-	/** A new file named by its creation time, made later than the last one so names sort in order. */
-	private LogFileWriter openNext() throws IOException, GeneralSecurityException {
-		createDirectory(this.directory);
-		Instant created = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
-		if (this.lastCreated != null && !created.isAfter(this.lastCreated)) {
-			created = this.lastCreated.plusMillis(1);
-		}
-		for (int attempt = 0;; attempt++) {
-			Path path = this.directory.resolve("enclave-" + NAME_TIME.format(created) + ".log.enc");
-			try {
-				LogFileWriter file = LogFileWriter.create(path, created, this.kek, this.random);
-				this.lastCreated = created;
-				return file;
-			}
-			catch (FileAlreadyExistsException ex) {
-				if (attempt == 100) {
-					throw ex;
-				}
-				created = created.plusMillis(1);
-			}
-		}
-	}
-
-	/** Owner-only where it is created here; an existing directory keeps the operator's permissions. */
-	static void createDirectory(Path directory) throws IOException {
-		if (Files.isDirectory(directory)) {
-			return;
-		}
-		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-			Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		}
-		else {
-			Files.createDirectories(directory);
-		}
-	}
-
-	private void deleteBeyondRetention(Path keep) {
-		List<Path> files;
-		try (Stream<Path> listing = Files.list(this.directory)) {
-			files = listing.filter((path) -> NAME.matcher(path.getFileName().toString()).matches())
-				.sorted(Comparator.comparing((Path path) -> path.getFileName().toString()).reversed())
-				.toList();
-		}
-		catch (IOException ex) {
-			addWarn("Cannot list " + this.directory + " to delete old encrypted log files", ex);
-			return;
-		}
-		for (Path old : files.subList(Math.min(this.settings.retention(), files.size()), files.size())) {
-			if (old.equals(keep)) {
-				continue;
-			}
-			try {
-				Files.deleteIfExists(old);
-			}
-			catch (IOException ex) {
-				addWarn("Cannot delete the old encrypted log file " + old, ex);
-			}
-		}
-	}
-
 	private void closeIfAged() {
-		LogFileWriter file = this.current;
-		if (file != null && !this.clock.instant().isBefore(file.created().plus(this.settings.maxAge()))) {
-			closeCurrent();
-		}
-	}
-
-	private void closeCurrent() {
-		LogFileWriter file = this.current;
-		if (file == null) {
-			return;
-		}
-		this.current = null;
 		try {
-			file.close();
+			this.files.closeIfAged();
 		}
 		catch (IOException ex) {
 			this.failure = ex;
+		}
+	}
+
+	private void close() {
+		try {
+			this.files.close();
+		}
+		catch (IOException ex) {
+			this.failure = ex;
+			report();
 		}
 	}
 

@@ -31,7 +31,7 @@ final class EncryptedLogAttachment implements AutoCloseable {
 	static EncryptedLogAttachment attach(LoggerContext logback, EncryptedFileAppender appender, Path directory) {
 		try {
 			// Fails here, at start, rather than on the writer thread with every line.
-			EncryptedFileAppender.createDirectory(directory);
+			RotatingLogFiles.createDirectory(directory);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the encrypted log directory " + directory, ex);
