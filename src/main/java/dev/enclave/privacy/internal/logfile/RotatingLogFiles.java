@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * once it reaches {@code max-file-size} or {@code max-age}, and the older ones, deleted beyond
  * {@code retention}. A file is opened only when a record comes, so a quiet server makes no
  * empty files. Names are {@code enclave-<UTC time>.log.enc}, later for each new file, so they
- * sort by creation; only files named so are ever deleted. Not thread-safe: the appender's
- * writer thread owns it.
+ * sort by creation; only files named so are ever deleted. Each instance needs a directory of
+ * its own: two writers would delete each other's files by retention. Not thread-safe: the
+ * appender's writer thread owns it.
  */
 final class RotatingLogFiles implements Closeable {
 
