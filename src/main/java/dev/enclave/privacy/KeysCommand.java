@@ -57,18 +57,14 @@ public final class KeysCommand implements Runnable {
 
 		@Override
 		public Integer call() {
-			for (String argument : this.arguments) {
-				if (!argument.startsWith("--") || !argument.contains("=")) {
-					throw new ParameterException(this.spec.commandLine(), "Unexpected argument '" + argument
-							+ "'; configuration is given as --name=value");
-				}
-			}
+			CommandArguments.requireConfiguration(this.spec, this.arguments);
 			ConfigurableApplicationContext context;
 			try {
 				context = KeyCommandContext.start(this.arguments);
 			}
 			catch (RuntimeException ex) {
-				throw CommandFailure.unavailable("Cannot start the database and the keyset: " + rootMessage(ex), ex);
+				throw CommandFailure.unavailable(
+						"Cannot start the database and the keyset: " + CommandArguments.rootMessage(ex), ex);
 			}
 			try (context) {
 				PrintWriter out = this.spec.commandLine().getOut();
@@ -80,18 +76,10 @@ public final class KeysCommand implements Runnable {
 				throw CommandFailure.failed(ex.getMessage(), ex);
 			}
 			catch (RuntimeException ex) {
-				throw CommandFailure.unavailable(rootMessage(ex), ex);
+				throw CommandFailure.unavailable(CommandArguments.rootMessage(ex), ex);
 			}
 		}
 
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
 	@Command(name = "list", mixinStandardHelpOptions = true,

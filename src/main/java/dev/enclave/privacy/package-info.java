@@ -3,10 +3,11 @@
  * key-encryption keyset, one data key per conversation (envelope encryption with Tink
  * AES-256-GCM, bound to tenant, conversation, row and field), crypto-shredding and key
  * rotation, the redactor that masks personal data in every structured log line and metric
- * label, and the encrypted in-memory cache. It never stores, reads or deletes another
- * module's rows, never writes content to disk in plain text, and knows nothing about HTTP.
- * The operator's {@code keys} commands ({@code KeysCommand}) rotate the keyset with only the
- * database and this module started.
+ * label, the encrypted in-memory cache, and the optional encrypted log files. It never
+ * stores, reads or deletes another module's rows, never writes content to disk in plain text,
+ * and knows nothing about HTTP. The operator's {@code keys} commands ({@code KeysCommand})
+ * rotate the keyset with only the database and this module started; {@code logs read}
+ * ({@code LogsCommand}) decrypts log files with only the keyset.
  */
 @ApplicationModule(displayName = "Privacy", allowedDependencies = { "storage", "shared", "observability" })
 @NullMarked

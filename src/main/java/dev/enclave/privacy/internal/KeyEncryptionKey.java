@@ -7,9 +7,15 @@ import com.google.crypto.tink.KeysetHandle;
 /**
  * Wraps and unwraps data keys. Today the installation's Tink keyset
  * ({@link TinkKeysetKek}); this is the seam where a KMS-backed key (each data key wrapped by
- * a remote KMS call) plugs in later without the rest of the module changing.
+ * a remote KMS call) plugs in later without the rest of the module changing. Public (inside
+ * the module's internals) for the encrypted log files, whose per-file keys it wraps too.
  */
-interface KeyEncryptionKey {
+public interface KeyEncryptionKey {
+
+	/** The key-encryption key of a Tink AEAD keyset: wraps with its primary, unwraps with any of its keys. */
+	static KeyEncryptionKey of(KeysetHandle keyset) {
+		return new TinkKeysetKek(keyset);
+	}
 
 	/** Id of the key new data keys are wrapped with; recorded in {@code data_keys.kek_key_id}. */
 	long primaryKeyId();

@@ -51,6 +51,19 @@ final class KeysetLoader {
 	}
 
 	LoadedKeyset load() {
+		return load(true);
+	}
+
+	/**
+	 * Loads the keyset like {@link #load()} but never generates the embedded one: a command
+	 * that only reads (such as {@code logs read}) must not create a keyset that could open
+	 * nothing.
+	 */
+	LoadedKeyset loadExisting() {
+		return load(false);
+	}
+
+	private LoadedKeyset load(boolean generateEmbedded) {
 		Aead master = (this.settings.keysetMasterKeyFile() != null) ? masterKey(this.settings.keysetMasterKeyFile())
 				: null;
 		LoadedKeyset loaded;
@@ -66,7 +79,7 @@ final class KeysetLoader {
 			loaded = new LoadedKeyset(parse(read(file), master, file.toString()), file.toString(), file, master);
 		}
 		else {
-			loaded = embedded(master);
+			loaded = embedded(master, generateEmbedded);
 		}
 		log.atInfo()
 			.addKeyValue("keys", loaded.handle().size())
@@ -75,12 +88,18 @@ final class KeysetLoader {
 		return loaded;
 	}
 
-	private LoadedKeyset embedded(@Nullable Aead master) {
-		Path file = this.dataDirectory.directory("keys").resolve(EMBEDDED_FILE);
+	private LoadedKeyset embedded(@Nullable Aead master, boolean generate) {
+		// Only a start that may generate the keyset creates the keys directory.
+		Path keys = (generate) ? this.dataDirectory.directory("keys") : this.dataDirectory.root().resolve("keys");
+		Path file = keys.resolve(EMBEDDED_FILE);
 		if (Files.exists(file)) {
 			log.warn("Using the embedded key-encryption keyset {}. Every stored conversation depends on it: keep a "
 					+ "backup of it apart from database backups, or set ENCLAVE_KEYSET_FILE / ENCLAVE_KEYSET", file);
 			return new LoadedKeyset(parse(read(file), master, file.toString()), file.toString(), file, master);
+		}
+		if (!generate) {
+			throw new IllegalStateException("No key-encryption keyset: neither ENCLAVE_KEYSET nor ENCLAVE_KEYSET_FILE is set "
+					+ "and the data directory holds none at " + file);
 		}
 		try {
 			KeysetHandle generated = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);

@@ -4,16 +4,20 @@ import java.security.GeneralSecurityException;
 
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.prf.PrfConfig;
+import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 
-/** Registers the Tink key types Enclave uses (AEAD and PRF) once per JVM. */
-final class TinkRegistration {
+/**
+ * Registers the Tink key types Enclave uses once per JVM: AEAD, PRF, and streaming AEAD for
+ * the encrypted log files.
+ */
+public final class TinkRegistration {
 
 	private static volatile boolean registered;
 
 	private TinkRegistration() {
 	}
 
-	static void ensure() {
+	public static void ensure() {
 		if (registered) {
 			return;
 		}
@@ -22,9 +26,10 @@ final class TinkRegistration {
 				try {
 					AeadConfig.register();
 					PrfConfig.register();
+					StreamingAeadConfig.register();
 				}
 				catch (GeneralSecurityException ex) {
-					throw new IllegalStateException("Tink could not register its AEAD and PRF key types", ex);
+					throw new IllegalStateException("Tink could not register its AEAD, PRF and streaming AEAD key types", ex);
 				}
 				registered = true;
 			}
