@@ -105,7 +105,11 @@ public enum EnclaveMeter implements MeterDocumentation {
 	TOOL_APPROVALS("enclave.tool.approvals", Meter.Type.COUNTER, "Approval decisions by tool and outcome", Tags.TOOL,
 			Tags.STATUS),
 
-	TOOL_APPROVALS_PENDING("enclave.tool.approvals.pending", Meter.Type.GAUGE, "Tool calls waiting for a decision");
+	TOOL_APPROVALS_PENDING("enclave.tool.approvals.pending", Meter.Type.GAUGE, "Tool calls waiting for a decision"),
+
+	/** Lines the encrypted log files did not take, by reason ({@code queue_full}, {@code write_failed}). */
+	LOG_FILE_LINES_DROPPED("enclave.log.file.lines.dropped", Meter.Type.COUNTER,
+			"Log lines not written to the encrypted log files", Tags.REASON);
 
 	private final String name;
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.enclave.observability.EnclaveMeter;
 import dev.enclave.privacy.internal.KeyEncryptionKey;
 import dev.enclave.storage.DataDirectory;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -51,13 +52,13 @@ class EncryptedLogConfiguration {
 		EncryptedFileAppender appender = new EncryptedFileAppender(encoder, kek, directory, settings, clock);
 		appender.setContext(logback);
 		appender.setName(APPENDER_NAME);
-		FunctionCounter.builder("enclave.log.file.lines.dropped", appender, EncryptedFileAppender::dropped)
-			.tag("reason", "queue_full")
-			.description("Log lines not written to the encrypted log files")
+		FunctionCounter.builder(EnclaveMeter.LOG_FILE_LINES_DROPPED.getName(), appender, EncryptedFileAppender::dropped)
+			.tag(EnclaveMeter.Tags.REASON.asString(), "queue_full")
+			.description(EnclaveMeter.LOG_FILE_LINES_DROPPED.description())
 			.register(registry);
-		FunctionCounter.builder("enclave.log.file.lines.dropped", appender, EncryptedFileAppender::lost)
-			.tag("reason", "write_failed")
-			.description("Log lines not written to the encrypted log files")
+		FunctionCounter.builder(EnclaveMeter.LOG_FILE_LINES_DROPPED.getName(), appender, EncryptedFileAppender::lost)
+			.tag(EnclaveMeter.Tags.REASON.asString(), "write_failed")
+			.description(EnclaveMeter.LOG_FILE_LINES_DROPPED.description())
 			.register(registry);
 		return EncryptedLogAttachment.attach(logback, appender, directory);
 	}
