@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import dev.enclave.inference.ModelCommand;
 import dev.enclave.privacy.KeysCommand;
 import dev.enclave.shared.CommandFailure;
+import dev.enclave.storage.MigrateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
@@ -18,13 +19,13 @@ import picocli.CommandLine.Unmatched;
 import org.springframework.boot.SpringApplication;
 
 /**
- * The one command line of the jar: {@code serve} (the default), {@code keys …} and
- * {@code model …}. Each command starts only what it needs; only {@code serve} starts the
- * web server.
+ * The one command line of the jar: {@code serve} (the default), {@code keys …},
+ * {@code model …} and {@code migrate}. Each command starts only what it needs; only
+ * {@code serve} starts the web server.
  */
 @Command(name = "enclave", mixinStandardHelpOptions = true, versionProvider = EnclaveCommand.Version.class,
 		description = "Enclave, the self-hosted AI assistant platform.",
-		subcommands = { EnclaveCommand.Serve.class, KeysCommand.class, ModelCommand.class,
+		subcommands = { EnclaveCommand.Serve.class, KeysCommand.class, ModelCommand.class, MigrateCommand.class,
 				CommandLine.HelpCommand.class },
 		footer = { "", "Without a command, or with only --name=value arguments, Enclave serves.", "", "Exit codes:",
 				"  0  done", "  1  the command ran and failed: a check did not pass, or it was refused",
