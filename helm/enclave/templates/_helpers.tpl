@@ -192,6 +192,9 @@ cache. Call with (dict "root" $ "role" .Values.gateway).
       - key: {{ .root.Values.secrets.keysetMasterKey.key }}
         path: {{ .root.Values.secrets.keysetMasterKey.key }}
 {{- end }}
+{{- with .root.Values.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
 {{- end -}}
 
 {{- define "enclave.writableMounts" -}}
@@ -208,6 +211,9 @@ cache. Call with (dict "root" $ "role" .Values.gateway).
 - name: keyset-master-key
   mountPath: /etc/enclave/master-key
   readOnly: true
+{{- end }}
+{{- with .Values.extraVolumeMounts }}
+{{ toYaml . }}
 {{- end }}
 {{- end -}}
 

@@ -187,10 +187,25 @@ class HelmChartTests {
 		assertThat(backends.get(1).path("api-key-file").asString()).isEqualTo("/etc/enclave/backends/vllm-a/api-key");
 		assertThat(gatewayConfig.at("/enclave/oidc/issuer-uri").asString()).startsWith("https://keycloak");
 		assertThat(gatewayConfig.at("/server/forward-headers-strategy").asString()).isEqualTo("framework");
+		assertThat(gatewayConfig.at("/management/endpoint/health/group/readiness/include").asString())
+			.as("one model server down does not take every gateway replica out of the Service")
+			.isEqualTo("readinessState,r2dbc,models");
 		JsonNode gatewayPod = rendered.one("Deployment", FULLNAME).at("/spec/template/spec");
 		assertThat(volume(gatewayPod, "backend-inference").at("/secret/secretName").asString())
 			.isEqualTo("enclave-inference-key");
 		assertThat(volume(gatewayPod, "backend-vllm-a").at("/secret/secretName").asString()).isEqualTo("vllm-api-key");
+
+		for (String owner : List.of(FULLNAME, inferenceName, FULLNAME + "-migrate")) {
+			Container enclave = rendered.containers().stream()
+				.filter((candidate) -> candidate.owner().equals(owner))
+				.findFirst()
+				.orElseThrow();
+			assertThat(env(enclave.node(), "ENCLAVE_DB_URL").path("value").asString()).as("database URL of %s", owner)
+				.isEqualTo("jdbc:postgresql://pg.databases.svc.cluster.local:5432/enclave?sslmode=verify-full"
+						+ "&sslrootcert=/etc/enclave/pg/ca.crt");
+			assertThat(mount(enclave.node(), "pg-ca").path("mountPath").asString()).isEqualTo("/etc/enclave/pg");
+			assertThat(volume(enclave.pod(), "pg-ca").at("/configMap/name").asString()).isEqualTo("pg-ca");
+		}
 
 		assertThat(rendered.names("PodDisruptionBudget")).containsExactlyInAnyOrder(FULLNAME, inferenceName);
 		assertThat(rendered.names("Service")).containsExactlyInAnyOrder(FULLNAME, inferenceName);
