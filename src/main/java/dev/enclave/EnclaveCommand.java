@@ -12,6 +12,7 @@ import dev.enclave.inference.ModelCommand;
 import dev.enclave.privacy.KeysCommand;
 import dev.enclave.privacy.LogsCommand;
 import dev.enclave.shared.CommandFailure;
+import dev.enclave.storage.MigrateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
@@ -20,13 +21,13 @@ import org.springframework.boot.SpringApplication;
 
 /**
  * The one command line of the jar: {@code serve} (the default), {@code keys …},
- * {@code logs …} and {@code model …}. Each command starts only what it needs; only
+ * {@code logs …}, {@code model …} and {@code migrate}. Each command starts only what it needs; only
  * {@code serve} starts the web server.
  */
 @Command(name = "enclave", mixinStandardHelpOptions = true, versionProvider = EnclaveCommand.Version.class,
 		description = "Enclave, the self-hosted AI assistant platform.",
 		subcommands = { EnclaveCommand.Serve.class, KeysCommand.class, LogsCommand.class, ModelCommand.class,
-				CommandLine.HelpCommand.class },
+				MigrateCommand.class, CommandLine.HelpCommand.class },
 		footer = { "", "Without a command, or with only --name=value arguments, Enclave serves.", "", "Exit codes:",
 				"  0  done", "  1  the command ran and failed: a check did not pass, or it was refused",
 				"  2  the command line is wrong", "  3  something it needs could not be reached: database, hub, file" })

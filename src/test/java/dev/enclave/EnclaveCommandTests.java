@@ -17,7 +17,7 @@ class EnclaveCommandTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "", "serve", "keys", "keys list", "keys add", "keys promote", "keys rewrap", "keys delete",
-			"model", "model pull", "model verify", "model list", "model sign", "model keygen" })
+			"model", "model pull", "model verify", "model list", "model sign", "model keygen", "migrate" })
 	void everyLevelHasHelp(String command) {
 		String[] args = (command + " --help").trim().split(" ");
 		Result result = execute(args);
@@ -27,7 +27,7 @@ class EnclaveCommandTests {
 
 	@Test
 	void theTopLevelHelpNamesTheCommandsAndTheExitCodes() {
-		assertThat(execute("--help").out()).contains("serve").contains("keys").contains("model")
+		assertThat(execute("--help").out()).contains("serve").contains("keys").contains("model").contains("migrate")
 			.contains("Exit codes:")
 			.contains("2  the command line is wrong");
 	}
