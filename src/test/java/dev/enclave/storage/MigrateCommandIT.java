@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,11 +71,24 @@ class MigrateCommandIT {
 		String url = freshDatabase();
 		List<String> versions = shippedVersions();
 
-		CompletableFuture<Result> one = CompletableFuture.supplyAsync(() -> migrate(0, url));
-		CompletableFuture<Result> two = CompletableFuture.supplyAsync(() -> migrate(0, url));
-
-		assertThat(applied(one.get().out()) + applied(two.get().out())).as("each migration applied once, by one of them")
-			.isEqualTo(versions.size());
+		// Two Spring applications starting at once in one JVM would race to reconfigure its one
+		// logging system (in production each run is its own process): they leave logging alone here.
+		String loggingSystem = System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+		try {
+			CompletableFuture<Result> one = CompletableFuture.supplyAsync(() -> migrate(0, url));
+			CompletableFuture<Result> two = CompletableFuture.supplyAsync(() -> migrate(0, url));
+			assertThat(applied(one.get().out()) + applied(two.get().out()))
+				.as("each migration applied once, by one of them")
+				.isEqualTo(versions.size());
+		}
+		finally {
+			if (loggingSystem != null) {
+				System.setProperty(LoggingSystem.SYSTEM_PROPERTY, loggingSystem);
+			}
+			else {
+				System.clearProperty(LoggingSystem.SYSTEM_PROPERTY);
+			}
+		}
 		assertThat(appliedVersions(url)).containsExactlyElementsOf(versions);
 	}
 

@@ -57,6 +57,8 @@ public abstract class EnclaveIT {
 		return WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.responseTimeout(Duration.ofSeconds(30))
+			// A scrape after a whole suite's traffic is a few hundred KB: more than the codecs' default.
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
 			.build();
 	}
 

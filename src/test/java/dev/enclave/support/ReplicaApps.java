@@ -42,6 +42,8 @@ public final class ReplicaApps {
 		return WebTestClient.bindToServer()
 			.baseUrl(baseUrl(context))
 			.responseTimeout(Duration.ofSeconds(30))
+			// A scrape after a whole suite's traffic is a few hundred KB: more than the codecs' default.
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
 			.build();
 	}
 

@@ -1,8 +1,8 @@
 package dev.enclave.identity.internal;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -19,9 +19,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ApiKeyStore {
 
-	/** How stale {@code last_used_at} may get: saves a write on every request. */
-	static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
-
 	private static final String COLUMNS = "id, tenant_id, name, prefix, scopes, created_by, created_at, last_used_at, "
 			+ "expires_at, revoked_at, priority, response_cache";
 
@@ -29,7 +26,10 @@ class ApiKeyStore {
 
 	private final Clock clock;
 
-	ApiKeyStore(DatabaseClient db, Clock clock) {
+	private final CredentialCache credentials;
+
+	ApiKeyStore(DatabaseClient db, Clock clock, CredentialCache credentials) {
+		this.credentials = credentials;
 		this.db = db;
 		this.clock = clock;
 	}
@@ -93,18 +93,25 @@ class ApiKeyStore {
 			.bind("now", this.clock.instant())
 			.fetch()
 			.rowsUpdated()
-			.flatMap((updated) -> (updated > 0) ? findById(id) : Mono.empty());
+			.flatMap((updated) -> (updated > 0)
+					? this.credentials.changed(this.db, "key", id).then(findById(id)) : Mono.empty());
 	}
 
-	Mono<Void> touch(UUID id) {
-		Instant now = this.clock.instant();
-		return this.db
-			.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id "
-					+ "AND (last_used_at IS NULL OR last_used_at < :stale)")
-			.bind("id", id)
-			.bind("now", now)
-			.bind("stale", now.minus(LAST_USED_PRECISION))
-			.then();
+	/** Records when keys were last used, in statements of up to 500 keys; an older time never overwrites a newer one. */
+	Mono<Void> touchAll(Map<UUID, Instant> usedAt) {
+		return Flux.fromIterable(LastUsedKeys.chunks(usedAt, 500)).concatMap((chunk) -> {
+			StringBuilder values = new StringBuilder();
+			for (int i = 0; i < chunk.size(); i++) {
+				values.append((i == 0) ? "" : ", ").append("(CAST(:id").append(i).append(" AS uuid), CAST(:at").append(i)
+					.append(" AS timestamptz))");
+			}
+			DatabaseClient.GenericExecuteSpec spec = this.db.sql("UPDATE api_keys k SET last_used_at = v.at FROM (VALUES "
+					+ values + ") AS v(id, at) WHERE k.id = v.id AND (k.last_used_at IS NULL OR k.last_used_at < v.at)");
+			for (int i = 0; i < chunk.size(); i++) {
+				spec = spec.bind("id" + i, chunk.get(i).getKey()).bind("at" + i, chunk.get(i).getValue());
+			}
+			return spec.then();
+		}).then();
 	}
 
 	private static ApiKeyRecord key(Readable row) {

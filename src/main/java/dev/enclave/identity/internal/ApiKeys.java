@@ -27,8 +27,9 @@ import org.springframework.security.authentication.BadCredentialsException;
 
 /**
  * API keys for apps: {@code ek_live_} and 32 random base-62 characters (190 bits). The key is
- * shown once at creation; only a display prefix and its SHA-256 are stored. Every request
- * looks the key up, so a revocation takes effect on the next request, on every replica.
+ * shown once at creation; only a display prefix and its SHA-256 are stored. A key that
+ * resolved is kept in the {@link CredentialCache}: a revocation reaches every replica by
+ * notification, within the cache's TTL at worst.
  */
 final class ApiKeys {
 
@@ -44,10 +45,16 @@ final class ApiKeys {
 
 	private final Clock clock;
 
-	ApiKeys(ApiKeyStore store, AuditLog audit, Clock clock) {
+	private final CredentialCache cache;
+
+	private final LastUsedKeys lastUsed;
+
+	ApiKeys(ApiKeyStore store, AuditLog audit, Clock clock, CredentialCache cache, LastUsedKeys lastUsed) {
 		this.store = store;
 		this.audit = audit;
 		this.clock = clock;
+		this.cache = cache;
+		this.lastUsed = lastUsed;
 	}
 
 	record Created(ApiKeyRecord record, String key) {
@@ -95,12 +102,16 @@ final class ApiKeys {
 		if (!FORMAT.matcher(key).matches()) {
 			return Mono.error(new BadCredentialsException("malformed API key"));
 		}
-		return this.store.findByHash(Secrets.sha256(key))
+		byte[] hash = Secrets.sha256(key);
+		return this.cache.apiKey(hash, () -> this.store.findByHash(hash).filter((record) -> record.revokedAt() == null))
+			// Expiry is checked on every use, cached or not.
 			.filter((record) -> record.usableAt(this.clock.instant()))
 			.switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown, revoked or expired API key")))
-			.flatMap((record) -> this.store.touch(record.id())
-				.thenReturn(new Principal(record.tenantId(), new SubjectId(record.id()), Set.of(Role.APP),
-						record.scopes(), AuthMethod.API_KEY, record.priority(), record.responseCache())));
+			.map((record) -> {
+				this.lastUsed.used(record.id());
+				return new Principal(record.tenantId(), new SubjectId(record.id()), Set.of(Role.APP), record.scopes(),
+						AuthMethod.API_KEY, record.priority(), record.responseCache());
+			});
 	}
 
 }

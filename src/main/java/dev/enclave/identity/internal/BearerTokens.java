@@ -31,9 +31,12 @@ final class BearerTokens {
 
 	private final @Nullable OidcUsers ssoUsers;
 
-	BearerTokens(LocalTokens local, SessionStore sessions, @Nullable ReactiveJwtDecoder sso, @Nullable String ssoIssuer,
-			@Nullable OidcUsers ssoUsers) {
+	private final CredentialCache cache;
+
+	BearerTokens(LocalTokens local, SessionStore sessions, CredentialCache cache, @Nullable ReactiveJwtDecoder sso,
+			@Nullable String ssoIssuer, @Nullable OidcUsers ssoUsers) {
 		this.local = local;
+		this.cache = cache;
 		this.sessions = sessions;
 		this.sso = sso;
 		this.ssoIssuer = ssoIssuer;
@@ -51,13 +54,17 @@ final class BearerTokens {
 		return Mono.error(new BadCredentialsException("token from an untrusted issuer"));
 	}
 
-	/** The user of a live session: logout and disabling take effect on the next request. */
+	/**
+	 * The user of a live session. Logout and disabling reach every replica's cache by
+	 * notification, within the cache's TTL at worst.
+	 */
 	private Mono<Principal> localUser(Jwt jwt) {
 		try {
 			SubjectId user = SubjectId.of(jwt.getSubject());
 			UUID session = UUID.fromString(jwt.getClaimAsString(LocalTokens.SESSION_CLAIM));
-			return this.sessions.activeUser(session, user)
-				.filter(UserRecord::enabled)
+			return this.cache.session(session, () -> this.sessions.activeUser(session, user).filter(UserRecord::enabled))
+				// The token names the user; a cached session of someone else is not this one.
+				.filter((found) -> found.id().equals(user) && found.enabled())
 				.map((found) -> Principal.ofUser(found.tenantId(), found.id(), found.roles(), AuthMethod.LOCAL))
 				.switchIfEmpty(Mono.error(() -> new BadCredentialsException("session ended or account disabled")));
 		}

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.enclave.identity.AuditLog;
 import dev.enclave.identity.SignInOptions;
 import dev.enclave.storage.DataDirectory;
+import dev.enclave.storage.DatabaseNotifications;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,16 +67,27 @@ class IdentityConfiguration {
 		return new ConsoleSession(settings.refreshTokenTtl());
 	}
 
-	@Bean
-	ApiKeys apiKeys(ApiKeyStore store, AuditLog audit, Clock clock) {
-		return new ApiKeys(store, audit, clock);
+	@Bean(destroyMethod = "close")
+	CredentialCache credentialCache(CredentialCacheSettings settings, DatabaseNotifications notifications) {
+		return new CredentialCache(settings, notifications);
+	}
+
+	/** Closed before the database pool: its last batch is written on a graceful shutdown. */
+	@Bean(destroyMethod = "close")
+	LastUsedKeys lastUsedKeys(ApiKeyStore store, Clock clock, CredentialCacheSettings settings) {
+		return new LastUsedKeys(store, clock, settings.lastUsedFlush());
 	}
 
 	@Bean
-	BearerTokens bearerTokens(LocalTokens localTokens, SessionStore sessions, OidcSettings oidc, TenantStore tenants,
-			UserStore users, AuditLog audit, LocalAuthSettings local, Clock clock) {
+	ApiKeys apiKeys(ApiKeyStore store, AuditLog audit, Clock clock, CredentialCache cache, LastUsedKeys lastUsed) {
+		return new ApiKeys(store, audit, clock, cache, lastUsed);
+	}
+
+	@Bean
+	BearerTokens bearerTokens(LocalTokens localTokens, SessionStore sessions, CredentialCache cache, OidcSettings oidc,
+			TenantStore tenants, UserStore users, AuditLog audit, LocalAuthSettings local, Clock clock) {
 		if (!oidc.enabled()) {
-			return new BearerTokens(localTokens, sessions, null, null, null);
+			return new BearerTokens(localTokens, sessions, cache, null, null, null);
 		}
 		String issuer = oidc.issuerUri().trim();
 		if (issuer.equals(local.issuer())) {
@@ -87,7 +99,7 @@ class IdentityConfiguration {
 				? NimbusReactiveJwtDecoder.withJwkSetUri(oidc.jwkSetUri()).build()
 				: NimbusReactiveJwtDecoder.withIssuerLocation(issuer).build();
 		decoder.setJwtValidator(ssoValidator(issuer, oidc.audience(), clock));
-		return new BearerTokens(localTokens, sessions, decoder, issuer,
+		return new BearerTokens(localTokens, sessions, cache, decoder, issuer,
 				new OidcUsers(oidc, tenants, users, audit));
 	}
 

@@ -21,7 +21,10 @@ class SessionStore {
 
 	private final Clock clock;
 
-	SessionStore(DatabaseClient db, Clock clock) {
+	private final CredentialCache credentials;
+
+	SessionStore(DatabaseClient db, Clock clock, CredentialCache credentials) {
+		this.credentials = credentials;
 		this.db = db;
 		this.clock = clock;
 	}
@@ -123,7 +126,8 @@ class SessionStore {
 			.bind("session", session)
 			.bind("reason", reason)
 			.bind("now", this.clock.instant())
-			.then();
+			.then()
+			.then(this.credentials.changed(this.db, "session", session));
 	}
 
 	Mono<Void> revokeAll(SubjectId user, String reason) {
@@ -133,7 +137,8 @@ class SessionStore {
 			.bind("user", user.value())
 			.bind("reason", reason)
 			.bind("now", this.clock.instant())
-			.then();
+			.then()
+			.then(this.credentials.changed(this.db, "user", user.value()));
 	}
 
 	record RefreshTokenState(UUID session, @Nullable Instant usedAt, SubjectId user,

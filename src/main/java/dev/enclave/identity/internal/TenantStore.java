@@ -23,7 +23,10 @@ class TenantStore {
 
 	private final Clock clock;
 
-	TenantStore(DatabaseClient db, Clock clock) {
+	private final CredentialCache credentials;
+
+	TenantStore(DatabaseClient db, Clock clock, CredentialCache credentials) {
+		this.credentials = credentials;
 		this.db = db;
 		this.clock = clock;
 	}
@@ -81,7 +84,8 @@ class TenantStore {
 		return spec.bind("id", id.value())
 			.fetch()
 			.rowsUpdated()
-			.flatMap((updated) -> (updated > 0) ? findById(id) : Mono.empty());
+			.flatMap((updated) -> (updated > 0)
+					? this.credentials.changed(this.db, "tenant", id.value()).then(findById(id)) : Mono.empty());
 	}
 
 	/** Oldest first, {@code limit + 1} rows so the caller can tell whether a next page exists. */

@@ -30,7 +30,10 @@ class UserStore {
 
 	private final Clock clock;
 
-	UserStore(DatabaseClient db, Clock clock) {
+	private final CredentialCache credentials;
+
+	UserStore(DatabaseClient db, Clock clock, CredentialCache credentials) {
+		this.credentials = credentials;
 		this.db = db;
 		this.clock = clock;
 	}
@@ -117,6 +120,7 @@ class UserStore {
 			.bind("roles", roleNames(roles))
 			.bind("now", this.clock.instant())
 			.then()
+			.then(this.credentials.changed(this.db, "user", id.value()))
 			.then(findById(id));
 	}
 
@@ -126,6 +130,7 @@ class UserStore {
 			.bind("roles", roleNames(roles))
 			.bind("now", this.clock.instant())
 			.then()
+			.then(this.credentials.changed(this.db, "user", id.value()))
 			.then(findById(id));
 	}
 
@@ -135,6 +140,7 @@ class UserStore {
 			.bind("enabled", enabled)
 			.bind("now", this.clock.instant())
 			.then()
+			.then(this.credentials.changed(this.db, "user", id.value()))
 			.then(findById(id));
 	}
 

@@ -26,7 +26,9 @@ final class TagRules implements MeterFilter {
 	static final Set<String> FORBIDDEN_KEYS = Set.of("user", "user_id", "userid", "subject", "sub", "principal",
 			"tenant", "tenant_id", "tenantid", "key", "key_id", "api_key", "apikey", "conversation",
 			"conversation_id", "conversationid", "session", "session_id", "email", "client_ip", "ip", "message",
-			"prompt", "query", "http.url");
+			"prompt", "query", "http.url",
+			// R2DBC's executing thread: one series per event-loop thread says nothing about the query.
+			"r2dbc.thread");
 
 	private static final Map<String, Duration[]> TIMER_BUCKETS = Map.of("http.server.requests",
 			SloBuckets.HTTP_SERVER, "http.client.requests", SloBuckets.HTTP_CLIENT, "enclave.inference.generation",

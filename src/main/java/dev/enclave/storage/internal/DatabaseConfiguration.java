@@ -35,4 +35,9 @@ class DatabaseConfiguration {
 		return EnclaveDatabase.embedded(server);
 	}
 
+	@Bean(destroyMethod = "close")
+	PostgresNotifications databaseNotifications(EnclaveDatabase database) {
+		return new PostgresNotifications(database);
+	}
+
 }
