@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# What Enclave's gateway adds to a request, on loopback, in one run. Three paths to the same
+# zero-latency OpenAI-compatible stub (Debian's nginx returning a fixed completion and a fixed
+# SSE stream):
+#   direct  the stub itself
+#   nginx   nginx proxy_pass to the stub (the baseline a gateway is compared with)
+#   enclave Enclave with the stub as a remote backend: API key, rate limits and token budget
+#           on, usage recorded, the whole chain
+# Load is wrk (closed loop) at fixed rates, paced by a Lua delay (wrk2 is not packaged here),
+# and at an open-loop maximum. The load generator shares the machine's cores with what it
+# measures; the report says so. CPU used by each process is read from /proc.
+#
+#   bench/gateway-overhead.sh                       # this checkout
+#   BASELINE_REF=<commit> bench/gateway-overhead.sh # also Enclave at <commit>, side by side
+#
+# Results: bench/target/gateway-overhead.txt. Needs nginx, wrk, curl. Not part of ./mvnw verify.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-60s}
+RATES=${RATES:-"500 1000"}
+CONNECTIONS=${CONNECTIONS:-16}
+OUT=$PWD/bench/target/gateway-overhead
+RESULTS=$PWD/bench/target/gateway-overhead.txt
+STUB_PORT=18191
+NGINX_PORT=18193
+ENCLAVE_PORT=18194
+BASE_PORT=18195
+PASSWORD=bench-admin-password-1
+mkdir -p "$OUT"
+: > "$RESULTS"
+
+command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk (apt-get install nginx wrk)"; exit 1; }
+
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+SSE='data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1795410000,"model":"stub","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\ndata: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1795410000,"model":"stub","choices":[{"index":0,"delta":{"content":"Your order ships tomorrow."},"finish_reason":null}]}\n\ndata: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1795410000,"model":"stub","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}\n\ndata: [DONE]\n\n'
+
+cat > "$OUT/nginx.conf" <<NGINX
+worker_processes 1;
+pid $OUT/nginx.pid;
+error_log $OUT/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 64; }
+	server {
+		listen 127.0.0.1:$STUB_PORT;
+		location = /v1/models { default_type application/json; return 200 '{"object":"list","data":[{"id":"stub","object":"model"}]}'; }
+		location = /v1/chat/completions { default_type text/event-stream; return 200 '$SSE'; }
+	}
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection ""; }
+	}
+}
+NGINX
+nginx -c "$OUT/nginx.conf"
+
+# build DIR REF: Enclave's classpath for REF (the working tree when REF is empty), in DIR/cp.
+build() {
+	local dir=$1 ref=$2 src=$PWD
+	if [ -n "$ref" ]; then
+		rm -rf "$dir/src" && git worktree add -f --detach "$dir/src" "$ref" >/dev/null
+		src=$dir/src
+	fi
+	(cd "$src" && ./mvnw -B -q -o -DskipTests -Dexec.skip=true compile \
+		&& ./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$dir/deps.cp" >/dev/null)
+	echo "$src/target/classes:$(cat "$dir/deps.cp")" > "$dir/cp"
+}
+
+# start NAME PORT CP: Enclave with the stub as its backend; sets ENCLAVE_PID and KEY.
+BIG=1000000000
+start() {
+	local name=$1 port=$2 cp=$3 data=$OUT/$1-data
+	rm -rf "$data"
+	ENCLAVE_ADMIN_PASSWORD=$PASSWORD java -Xmx1g -Dai.djl.offline=true -cp "$cp" dev.enclave.EnclaveApplication \
+		--server.port="$port" --enclave.data-dir="$data" \
+		--enclave.inference.backends[0].name=stub --enclave.inference.backends[0].base-url="http://127.0.0.1:$STUB_PORT/v1" \
+		--enclave.inference.backends[0].models[0].name=stub --enclave.inference.backends[0].max-concurrency=512 \
+		--enclave.ratelimit.key.requests-per-minute=$BIG --enclave.ratelimit.key.tokens-per-minute=$BIG \
+		--enclave.ratelimit.key.tokens-per-day=$BIG --enclave.ratelimit.key.concurrent-requests=4096 \
+		--enclave.ratelimit.tenant.requests-per-minute=$BIG --enclave.ratelimit.tenant.tokens-per-minute=$BIG \
+		--enclave.ratelimit.tenant.tokens-per-day=$BIG --enclave.ratelimit.tenant.concurrent-requests=4096 \
+		--logging.level.enclave.access=WARN > "$OUT/$name.log" 2>&1 &
+	ENCLAVE_PID=$!
+	pids+=("$ENCLAVE_PID")
+	for _ in $(seq 240); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 1; done
+	local token
+	token=$(curl -sf "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+	KEY=$(curl -sf "http://127.0.0.1:$port/api/v1/api-keys" -H "Authorization: Bearer $token" \
+		-H 'Content-Type: application/json' -d '{"name":"bench","scopes":["chat"]}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+	curl -sf "http://127.0.0.1:$port/v1/chat/completions" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+		-d '{"model":"stub","stream":true,"messages":[{"role":"user","content":"hi"}]}' | grep -q 'ships tomorrow' \
+		|| { echo "$name did not answer through the stub"; exit 1; }
+}
+
+# lua FILE KEY DELAY_MS: a wrk script posting one chat completion, paced by DELAY_MS per connection.
+lua() {
+	cat > "$1" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"stub","stream":true,"max_tokens":16,"messages":[{"role":"user","content":"Where is my order?"}]}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $2"
+function delay() return $3 end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+LUA
+}
+
+# cpu PID: user+system clock ticks of a process so far.
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# measure PATH_NAME URL KEY RATE PID: one RESULT line (RATE "max" for open loop).
+measure() {
+	local name=$1 url=$2 key=$3 rate=$4 pid=$5 delay=0 before after line
+	if [ "$rate" != max ]; then delay=$(( 1000 * CONNECTIONS / rate )); fi
+	lua "$OUT/run.lua" "$key" "$delay"
+	before=$(cpu "$pid")
+	line=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$OUT/run.lua" "$url" | grep '^WRK')
+	after=$(cpu "$pid")
+	local secs=${DURATION%s}
+	echo "RESULT path=$name rate=$rate ${line#WRK } cpu_pct=$(( (after - before) * 100 / $(getconf CLK_TCK) / secs ))" | tee -a "$RESULTS"
+}
+
+# ttfb NAME URL KEY: time to the first byte of a streamed answer, over 200 sequential requests.
+ttfb() {
+	local name=$1 url=$2 key=$3
+	for _ in $(seq 200); do
+		curl -s -o /dev/null -w '%{time_starttransfer}\n' "$url" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+			-d '{"model":"stub","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+	done | sort -n | awk -v name="$name" '{v[NR]=$1} END {printf "RESULT ttfb path=%s p50_ms=%.3f p90_ms=%.3f\n", name, v[int(NR*0.5)]*1000, v[int(NR*0.9)]*1000}' \
+		| tee -a "$RESULTS"
+}
+
+NGINX_PID=$(cat "$OUT/nginx.pid")
+echo "RESULT machine cpu=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\" cores=$(nproc) duration=$DURATION connections=$CONNECTIONS load_generator=shares_cores" | tee -a "$RESULTS"
+
+echo "== building"
+build "$OUT/current" ""
+start current "$ENCLAVE_PORT" "$(cat "$OUT/current/cp")"
+CURRENT_PID=$ENCLAVE_PID
+CURRENT_KEY=$KEY
+if [ -n "${BASELINE_REF:-}" ]; then
+	build "$OUT/baseline" "$BASELINE_REF"
+	start baseline "$BASE_PORT" "$(cat "$OUT/baseline/cp")"
+	BASELINE_PID=$ENCLAVE_PID
+	BASELINE_KEY=$KEY
+fi
+
+echo "== warm-up (JIT) $WARMUP"
+lua "$OUT/warm.lua" "$CURRENT_KEY" 0
+wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$OUT/warm.lua" "http://127.0.0.1:$ENCLAVE_PORT/v1/chat/completions" >/dev/null
+if [ -n "${BASELINE_REF:-}" ]; then
+	lua "$OUT/warm.lua" "$BASELINE_KEY" 0
+	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$OUT/warm.lua" "http://127.0.0.1:$BASE_PORT/v1/chat/completions" >/dev/null
+fi
+
+for rate in $RATES max; do
+	measure direct "http://127.0.0.1:$STUB_PORT/v1/chat/completions" none "$rate" "$NGINX_PID"
+	measure nginx "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" none "$rate" "$NGINX_PID"
+	measure enclave "http://127.0.0.1:$ENCLAVE_PORT/v1/chat/completions" "$CURRENT_KEY" "$rate" "$CURRENT_PID"
+	if [ -n "${BASELINE_REF:-}" ]; then
+		measure "enclave@$BASELINE_REF" "http://127.0.0.1:$BASE_PORT/v1/chat/completions" "$BASELINE_KEY" "$rate" "$BASELINE_PID"
+	fi
+done
+ttfb direct "http://127.0.0.1:$STUB_PORT/v1/chat/completions" none
+ttfb enclave "http://127.0.0.1:$ENCLAVE_PORT/v1/chat/completions" "$CURRENT_KEY"
+if [ -n "${BASELINE_REF:-}" ]; then
+	ttfb "enclave@$BASELINE_REF" "http://127.0.0.1:$BASE_PORT/v1/chat/completions" "$BASELINE_KEY"
+	git worktree remove --force "$OUT/baseline/src" >/dev/null 2>&1 || true
+fi
+echo "== results in $RESULTS"
