@@ -27,6 +27,27 @@ class ApiDocsIT extends EnclaveIT {
 	}
 
 	@Test
+	void propertiesAreNamedAsTheApiTakesThem() {
+		// Jackson 3's @JsonNaming, which swagger-core (on Jackson 2) does not see by itself.
+		http().get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.schemas.SendMessage.properties.max_tokens")
+			.exists()
+			.jsonPath("$.components.schemas.SendMessage.properties.maxTokens")
+			.doesNotExist()
+			.jsonPath("$.components.schemas.SetRetention.properties.retention_days")
+			.exists()
+			.jsonPath("$.components.schemas.CreateApiKeyRequest.required")
+			.value((required) -> assertThat((java.util.List<Object>) required).contains("name", "scopes"))
+			.jsonPath("$.components.schemas.ErrorEnvelope.properties.error.properties.traceId")
+			.exists();
+	}
+
+	@Test
 	void swaggerUiIsServedFromTheJar() {
 		String location = http().get()
 			.uri("/docs")

@@ -1,13 +1,10 @@
 package dev.enclave.gateway;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 import dev.enclave.support.EnclaveIT;
+import dev.enclave.support.RawHttp;
+import dev.enclave.support.RawHttp.Answer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -31,9 +28,9 @@ class EdgeRejectionsIT extends EnclaveIT {
 	void theFirewallsRefusalsAreEnveloped(String path) throws IOException {
 		Answer answer = send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 		assertThat(answer.status()).isEqualTo(400);
-		assertThat(answer.envelope().get("code").asString()).isEqualTo("invalid_request");
-		assertThat(answer.envelope().get("message").asString()).doesNotContain(path);
-		assertThat(answer.envelope().get("traceId").asString()).hasSize(32);
+		assertThat(envelope(answer).get("code").asString()).isEqualTo("invalid_request");
+		assertThat(envelope(answer).get("message").asString()).doesNotContain(path);
+		assertThat(envelope(answer).get("traceId").asString()).hasSize(32);
 	}
 
 	@Test
@@ -41,8 +38,8 @@ class EdgeRejectionsIT extends EnclaveIT {
 		Answer answer = send("GET /v1/models?" + "a".repeat(8000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 		assertThat(answer.status()).isEqualTo(414);
 		assertThat(answer.head()).containsIgnoringCase("content-type: application/json");
-		assertThat(answer.envelope().get("code").asString()).isEqualTo("uri_too_long");
-		assertThat(answer.envelope().get("type").asString()).isEqualTo("invalid_request_error");
+		assertThat(envelope(answer).get("code").asString()).isEqualTo("uri_too_long");
+		assertThat(envelope(answer).get("type").asString()).isEqualTo("invalid_request_error");
 	}
 
 	@Test
@@ -50,15 +47,15 @@ class EdgeRejectionsIT extends EnclaveIT {
 		Answer answer = send("GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "b".repeat(20_000)
 				+ "\r\n\r\n");
 		assertThat(answer.status()).isEqualTo(431);
-		assertThat(answer.envelope().get("code").asString()).isEqualTo("headers_too_large");
-		assertThat(answer.head()).containsIgnoringCase("traceparent: 00-" + answer.envelope().get("traceId").asString());
+		assertThat(envelope(answer).get("code").asString()).isEqualTo("headers_too_large");
+		assertThat(answer.head()).containsIgnoringCase("traceparent: 00-" + envelope(answer).get("traceId").asString());
 	}
 
 	@Test
 	void bytesThatAreNotHttpAre400InTheEnvelope() throws IOException {
 		Answer answer = send("GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header Name: x\r\n\r\n");
 		assertThat(answer.status()).isEqualTo(400);
-		assertThat(answer.envelope().get("code").asString()).isEqualTo("invalid_request");
+		assertThat(envelope(answer).get("code").asString()).isEqualTo("invalid_request");
 	}
 
 	@Test
@@ -69,35 +66,12 @@ class EdgeRejectionsIT extends EnclaveIT {
 	}
 
 	private Answer send(String request) throws IOException {
-		try (Socket socket = new Socket("127.0.0.1", this.port)) {
-			socket.setSoTimeout(10_000);
-			OutputStream out = socket.getOutputStream();
-			out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-			out.flush();
-			InputStream in = socket.getInputStream();
-			ByteArrayOutputStream all = new ByteArrayOutputStream();
-			byte[] buffer = new byte[8192];
-			int read;
-			// Every answer here closes the connection (or says Connection: close), so read to the end.
-			while ((read = in.read(buffer)) != -1) {
-				all.write(buffer, 0, read);
-			}
-			String text = all.toString(StandardCharsets.UTF_8);
-			int split = text.indexOf("\r\n\r\n");
-			String head = text.substring(0, split);
-			String body = text.substring(split + 4);
-			int status = Integer.parseInt(head.substring(9, 12));
-			return new Answer(status, head, body);
-		}
+		return RawHttp.send(this.port, request);
 	}
 
-	private record Answer(int status, String head, String body) {
-
-		JsonNode envelope() {
-			assertThat(this.body).as("body").isNotEmpty();
-			return JSON.readTree(this.body).get("error");
-		}
-
+	private static JsonNode envelope(Answer answer) {
+		assertThat(answer.body()).as("body").isNotEmpty();
+		return JSON.readTree(answer.body()).get("error");
 	}
 
 }

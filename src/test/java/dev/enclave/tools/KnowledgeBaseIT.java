@@ -157,6 +157,31 @@ class KnowledgeBaseIT extends EnclaveIT {
 			.expectBody()
 			.returnResult();
 		Envelopes.assertEnvelope(unknown, 404, "not_found", "not_found_error");
+		// PostgreSQL cannot store a NUL character in text (it was a 500).
+		EntityExchangeResult<byte[]> nul = http().post()
+			.uri("/api/v1/kb/articles")
+			.headers((h) -> h.setBearerAuth(this.admin))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"a\\u0000b\", \"body\": \"x\"}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		Envelopes.assertEnvelope(nul, 400, "invalid_request", "invalid_request_error");
+	}
+
+	@Test
+	void aSearchOverTheLimitIsRefusedNamingQ() {
+		// The @Size of q once went through a @Validated proxy, and its exception was a 500.
+		EntityExchangeResult<byte[]> tooLong = http().get()
+			.uri((uri) -> uri.path("/api/v1/kb/articles").queryParam("q", "q".repeat(501)).build())
+			.headers((h) -> h.setBearerAuth(this.admin))
+			.exchange()
+			.expectBody()
+			.returnResult();
+		assertThat(Envelopes.details(Envelopes.assertEnvelope(tooLong, 400, "invalid_request", "invalid_request_error")))
+			.singleElement()
+			.asString()
+			.startsWith("q: ");
 	}
 
 	private String create(String title, String body) {

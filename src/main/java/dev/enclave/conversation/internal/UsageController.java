@@ -41,6 +41,14 @@ class UsageController {
 
 	private static final Duration DEFAULT_RANGE = Duration.ofDays(30);
 
+	/**
+	 * The instants a report may name: ISO-8601's four-digit years. Java parses years up to
+	 * a billion, but PostgreSQL's timestamps end in 294276, and a far date is no report anyway.
+	 */
+	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
 	private final UsageReports reports;
 
 	private final Clock clock;
@@ -113,16 +121,23 @@ class UsageController {
 	 * of the next, so {@code to=2026-01-31} includes the 31st.
 	 */
 	private static Instant instant(String param, String value, boolean end) {
+		Instant instant;
 		try {
 			if (value.length() == 10) {
 				LocalDate day = LocalDate.parse(value);
-				return (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+				instant = (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
 			}
-			return Instant.parse(value);
+			else {
+				instant = Instant.parse(value);
+			}
 		}
 		catch (DateTimeParseException ex) {
 			throw ApiException.invalidParam(param, "must be an ISO date (2026-01-31) or instant (2026-01-31T12:00:00Z)");
 		}
+		if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+			throw ApiException.invalidParam(param, "must be within the years 1 to 9999");
+		}
+		return instant;
 	}
 
 }

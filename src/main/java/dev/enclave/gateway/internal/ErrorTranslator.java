@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.gateway.FieldIssue;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,7 @@ import tools.jackson.databind.exc.PropertyBindingException;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
@@ -37,12 +39,15 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerErrorException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
@@ -88,6 +93,11 @@ public final class ErrorTranslator {
 		if (failure instanceof AccessDeniedException) {
 			return new ApiException(ErrorCode.FORBIDDEN, "You are not allowed to do this");
 		}
+		if (isTextPostgresCannotStore(failure)) {
+			// The database does not say which value it was, so neither can the envelope.
+			return ApiException.invalid("The request contains text with a NUL character, which cannot be stored",
+					List.of());
+		}
 		if (causedBy(failure, DataBufferLimitException.class) != null) {
 			return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts");
 		}
@@ -104,10 +114,44 @@ public final class ErrorTranslator {
 		if (failure instanceof ServerWebInputException input) {
 			return inputError(input);
 		}
+		if (failure instanceof ServerErrorException serverError) {
+			ApiException blank = blankPathVariable(serverError, exchange);
+			if (blank != null) {
+				return blank;
+			}
+		}
 		if (failure instanceof ResponseStatusException status) {
 			return byStatus(status, exchange);
 		}
 		return new ApiException(ErrorCode.INTERNAL_ERROR, INTERNAL_MESSAGE).withCause(failure);
+	}
+
+	/**
+	 * PostgreSQL refuses a NUL character in any text value ({@code 22021}, "invalid byte
+	 * sequence"); Java strings, JSON strings and query strings ({@code %00}) carry
+	 * it happily. Enclave never makes up such text itself, so it came from the request: a
+	 * client error, whichever field it was in.
+	 */
+	private static boolean isTextPostgresCannotStore(Throwable failure) {
+		R2dbcException database = causedBy(failure, R2dbcException.class);
+		return database != null && "22021".equals(database.getSqlState());
+	}
+
+	/**
+	 * A path variable that is in the URL but converts to nothing (a UUID segment of only
+	 * blanks, {@code %20}) makes WebFlux throw {@link ServerErrorException}, as for a route
+	 * template that lacks the variable. The value came from the client, so the error is
+	 * theirs. Returns null for anything else.
+	 */
+	private static @Nullable ApiException blankPathVariable(ServerErrorException error, ServerWebExchange exchange) {
+		MethodParameter parameter = error.getMethodParameter();
+		Map<String, String> variables = exchange.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+		String name = error.getReason();
+		if (parameter == null || !parameter.hasParameterAnnotation(PathVariable.class) || variables == null
+				|| name == null || !variables.containsKey(name)) {
+			return null;
+		}
+		return ApiException.invalidParam(name, "must be a valid " + typeName(parameter.getParameterType()));
 	}
 
 	private ApiException inputError(ServerWebInputException input) {

@@ -2,6 +2,7 @@ package dev.enclave.gateway.internal;
 
 import java.util.Map;
 
+import io.swagger.v3.core.converter.ModelConverter;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -46,6 +47,12 @@ class OpenApiConfiguration {
 							.scheme("bearer")
 							.description("An access token (JWT from SSO or local login) or an API key (ek_...)"))
 				.addSchemas(ERROR_SCHEMA, errorEnvelopeSchema()));
+	}
+
+	/** Property names as the API really takes them (Jackson 3's naming, which swagger-core cannot see). */
+	@Bean
+	ModelConverter jacksonNamingModelConverter() {
+		return new JacksonNamingModelConverter();
 	}
 
 	/** Every operation documents the envelope as the body of its error responses. */
