@@ -289,6 +289,9 @@ class ChatCompletionsIT extends EnclaveIT {
 			.isEqualTo("max_tokens");
 		assertThat(refused("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"temperature\": 3}"))
 			.isEqualTo("temperature");
+		// Found by fuzzing (ChatCompletionRequestFuzzTests): the string binds to Double.NaN, once a 500.
+		assertThat(refused("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"temperature\": \"NaN\"}"))
+			.isEqualTo("temperature");
 		assertThat(usageRows(this.keyId)).isEmpty();
 	}
 

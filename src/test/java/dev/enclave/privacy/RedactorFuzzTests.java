@@ -1,10 +1,13 @@
 package dev.enclave.privacy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Property-style checks over many generated messages (seeded, so a failure reproduces):
  * random valid values of every kind, planted in random Chinese and English text, never
  * survive redaction; text that cannot hold personal data comes out unchanged; redaction is
- * idempotent on arbitrary noise.
+ * idempotent on arbitrary noise. The {@link FuzzTest}s check the same on text Jazzer makes
+ * (the input's bytes read as UTF-8); regression mode replays the saved inputs under
+ * {@code RedactorFuzzTestsInputs/<method>/}.
  */
 class RedactorFuzzTests {
 
@@ -75,6 +80,42 @@ class RedactorFuzzTests {
 			}
 			String once = Redactor.redact(noise.toString());
 			assertThat(Redactor.redact(once)).as("seed %d: %s", SEED, noise).isEqualTo(once);
+		}
+	}
+
+	/** Arbitrary text: redacting never throws, and redacting again changes nothing. */
+	@FuzzTest
+	void anyTextRedactsOnceAndForAll(byte[] input) {
+		String text = new String(input, StandardCharsets.UTF_8);
+		String once = Redactor.redact(text);
+		assertThat(Redactor.redact(once)).as("redacted again").isEqualTo(once);
+	}
+
+	/**
+	 * A value of every kind planted in arbitrary text, one at a time, at a place and with a
+	 * value that the input chooses (its hash seeds them). Set off by line breaks, which no
+	 * value spans, the value's line redacts on its own: the text around it comes out as it
+	 * does without it, and the value becomes a placeholder. Set off by spaces, the value still
+	 * never comes out whole, whatever the text around it makes of it.
+	 */
+	@FuzzTest
+	void plantedValuesNeverSurviveAnyText(byte[] input) {
+		String text = new String(input, StandardCharsets.UTF_8);
+		Random random = new Random(Arrays.hashCode(input));
+		for (Kind kind : kinds()) {
+			String value = kind.generator().apply(random);
+			int at = random.nextInt(text.length() + 1);
+			if (at > 0 && at < text.length() && Character.isLowSurrogate(text.charAt(at))) {
+				at--;
+			}
+			String before = text.substring(0, at);
+			String after = text.substring(at);
+			String redactedValue = Redactor.redact(value);
+			assertThat(redactedValue).as("%s alone", value).matches("\\[[a-z_0-9]+\\]");
+			assertThat(Redactor.redact(before + "\n" + value + "\n" + after)).as("%s on a line of its own", value)
+				.isEqualTo(Redactor.redact(before) + "\n" + redactedValue + "\n" + Redactor.redact(after));
+			assertThat(Redactor.redact(before + " " + value + " " + after)).as("%s between spaces", value)
+				.doesNotContain(value);
 		}
 	}
 

@@ -129,6 +129,35 @@ class RedactorTests {
 		assertThat(Redactor.redact(once)).isEqualTo(once);
 	}
 
+	/**
+	 * Found by fuzzing ({@code RedactorFuzzTests}): values glued to each other. A value held back
+	 * by its neighbour is redacted once the neighbour is, in the same call, so a second call finds
+	 * nothing more.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			身份证11010519491231002X6222 0212 3456 7890 128                   | 身份证[cn_id][card]
+			13812345678bearer abcdefgh12345                                    | [phone][bearer]
+			a@b.com13812345678                                                 | [email][phone]
+			4111111111111111eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln             | [card][jwt]
+			1.2.3.4+4930123456bearer abcdefgh12345                             | [ipv4][phone][bearer]
+			11010519491231002X11010519491231002X11010519491231002X4111111111111111 | [cn_id][cn_id][cn_id][card]
+			""")
+	void masksValuesGluedToOtherValuesAtOnce(String text, String expected) {
+		assertThat(Redactor.redact(text)).isEqualTo(expected);
+		assertThat(Redactor.redact(Redactor.redact(text))).isEqualTo(expected);
+	}
+
+	/** Found by fuzzing: digits written after an international number no longer hide it. */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Order  +93 550361322 12345 shipped                | Order  [phone] 12345 shipped
+			call +49 30 1234567 12345678 times                | call [phone] 12345678 times
+			""")
+	void masksAnInternationalNumberFollowedByMoreDigits(String text, String expected) {
+		assertThat(Redactor.redact(text)).isEqualTo(expected);
+	}
+
 	@Test
 	void passesNullThrough() {
 		assertThat(Redactor.redactNullable(null)).isNull();

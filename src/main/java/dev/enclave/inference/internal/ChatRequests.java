@@ -118,7 +118,8 @@ final class ChatRequests {
 		// otherwise its temperature, else OpenAI's default of 1.
 		Double fallback = Boolean.FALSE.equals(defaults.doSample()) ? 0.0 : first(defaults.temperature(), 1.0);
 		Double temperature = first((options != null) ? options.getTemperature() : null, fallback);
-		if (temperature < 0 || temperature > 2) {
+		// Written so that NaN fails too: a JSON body may send "NaN" as a string, which binds to a Double.
+		if (!(temperature >= 0 && temperature <= 2)) {
 			throw ApiException.invalidParam("temperature", "temperature must be between 0 and 2");
 		}
 		Double topP = first((options != null) ? options.getTopP() : null, first(defaults.topP(), 1.0));

@@ -24,11 +24,25 @@ import org.jspecify.annotations.Nullable;
  * separators), so there is only one way to split the text between them anyway.</li>
  * <li>The numeric patterns are bounded ({@code {12,18}}, {@code {6,14}}, exactly 18
  * characters), so an attempt reads at most a few dozen characters, and the only choices
- * it can revisit are an optional separator that fails on the next character.</li>
+ * it can revisit are how many of those few groups to keep and an optional separator that
+ * fails on the next character.</li>
  * </ol>
  * Together: each character is read by a constant number of attempts, each doing constant
  * work per character, in each of a fixed number of passes. Candidates that fail their
  * checksum are retried one character later, which point 1 again makes constant work.
+ *
+ * <p><b>Why the rules run more than once.</b> A lookaround can refuse a value because of the
+ * character beside it, and a later rule can replace that character with a placeholder, whose
+ * brackets refuse nothing: in {@code 13812345678bearer abcdefgh} the phone number ends right
+ * before {@code bearer}, which is therefore not a word of its own until the number becomes
+ * {@code [phone]}. One pass would leave the credential in the text, and redacting the result
+ * again would find it. So the rules are applied until a pass changes nothing. Only the
+ * credentials and {@code +} numbers can be held back by a neighbour that is itself held back
+ * by the next one ({@code 1.2.3.4+4930123456bearer abcdefgh}: the address, then the number,
+ * then the credential), so three passes redact every value and a fourth finds nothing more.
+ * That bound needs every other chain to stop after one link: a number runs into a number
+ * beside it rather than holding it back, and a resident identity number whose check
+ * character is {@code X} ends there, whatever follows.
  */
 public final class RedactionRules {
 
@@ -46,9 +60,12 @@ public final class RedactionRules {
 			new Rule("[email]",
 					"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@(?:[A-Za-z0-9-]++\\.(?=[A-Za-z0-9-]))++[A-Za-z]{2,63}+(?![A-Za-z0-9-])",
 					(text) -> text.indexOf('@') >= 0, null),
-			new Rule("[phone]", "(?<![0-9A-Za-z+\\uFF10-\\uFF19])\\+" + D + "(?:[ .()-]{0,2}+" + D + "){6,14}+(?!" + D + ")",
+			// Not possessive: the number ends at the last group that no digit follows, so digits written
+			// after it ("+49 301234567 12 times") do not hide it.
+			new Rule("[phone]", "(?<![0-9A-Za-z+\\uFF10-\\uFF19])\\+" + D + "(?:[ .()-]{0,2}+" + D + "){6,14}(?!" + D + ")",
 					(text) -> text.indexOf('+') >= 0, null),
-			new Rule("[cn_id]", "(?<!" + D + ")" + D + "{17}[0-9Xx\\uFF10-\\uFF19\\uFF38\\uFF58](?!" + D + ")",
+			// A check character X ends the number; a digit check character must not be followed by more digits.
+			new Rule("[cn_id]", "(?<!" + D + ")" + D + "{17}(?:[0-9\\uFF10-\\uFF19](?!" + D + ")|[Xx\\uFF38\\uFF58])",
 					RedactionRules::hasDigit, RedactionRules::cnResidentId),
 			new Rule("[card]", "(?<!" + D + ")" + D + "(?:[ -]?" + D + "){12,18}(?!" + D + ")", RedactionRules::hasDigit,
 					RedactionRules::card),
@@ -61,11 +78,21 @@ public final class RedactionRules {
 	private RedactionRules() {
 	}
 
-	/** Applies every rule in order. */
+	/** The most passes any text needs (see the class comment), plus the one that finds nothing more. */
+	static final int MAX_PASSES = 4;
+
+	/** Applies every rule in order, pass after pass, until a pass changes nothing. */
 	public static String apply(String text) {
 		String result = text;
-		for (Rule rule : RULES) {
-			result = rule.apply(result);
+		for (int pass = 0; pass < MAX_PASSES; pass++) {
+			String before = result;
+			for (Rule rule : RULES) {
+				result = rule.apply(result);
+			}
+			// Rule.apply returns its argument itself when nothing matched.
+			if (result == before) {
+				break;
+			}
 		}
 		return result;
 	}

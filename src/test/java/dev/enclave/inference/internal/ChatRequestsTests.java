@@ -164,6 +164,9 @@ class ChatRequestsTests {
 	@Test
 	void optionsOutOfRangeAreRefusedByName() {
 		assertThat(refused(InferenceChatOptions.builder().temperature(2.5).build())).isEqualTo("temperature");
+		// Found by fuzzing (ChatCompletionRequestFuzzTests): "temperature": "NaN" was a 500.
+		assertThat(refused(InferenceChatOptions.builder().temperature(Double.NaN).build())).isEqualTo("temperature");
+		assertThat(refused(InferenceChatOptions.builder().topP(Double.NaN).build())).isEqualTo("top_p");
 		assertThat(refused(InferenceChatOptions.builder().topP(0.0).build())).isEqualTo("top_p");
 		assertThat(refused(InferenceChatOptions.builder().topK(-1).build())).isEqualTo("top_k");
 		assertThat(refused(InferenceChatOptions.builder().maxTokens(0).build())).isEqualTo("max_tokens");

@@ -206,13 +206,30 @@ final class Backend implements AutoCloseable {
 				if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(response.headers().contentType().orElse(MediaType.ALL))) {
 					return response.releaseBody().then(Mono.<JsonNode>error(UpstreamFailure.malformed("not an event stream"))).flux();
 				}
-				return response.bodyToFlux(EVENTS)
-					.concatWith(Mono.error(() -> UpstreamFailure.malformed("the stream ended without [DONE]")))
-					.takeWhile((event) -> !"[DONE]".equals(trimmed(event.data())))
-					.filter((event) -> event.data() != null && !trimmed(event.data()).isEmpty())
-					.map((event) -> parse(event.data()));
+				return chunks(response.bodyToFlux(EVENTS), this.json);
 			});
 		return guarded(chunks);
+	}
+
+	/**
+	 * The chunks of a streamed chat completion: one JSON chunk per server-sent event that has
+	 * data, until {@code [DONE]}. Whatever bytes the server sent, the chunks end at
+	 * {@code [DONE]} or with a malformed {@link UpstreamFailure} (an event that cannot be read or
+	 * is not JSON, or no {@code [DONE]} before the end); failures of the connection itself pass
+	 * through as they came.
+	 */
+	static Flux<JsonNode> chunks(Flux<ServerSentEvent<String>> events, JsonMapper json) {
+		// Spring's event reader refuses some fields the event stream specification says to ignore or
+		// to split (a retry that is not a number, a lone carriage return in an event name) with an
+		// IllegalArgumentException; to Enclave such a stream is as unreadable as one of bad JSON.
+		// Failures of the connection are never IllegalArgumentExceptions.
+		return events
+			.onErrorMap(IllegalArgumentException.class,
+					(ex) -> UpstreamFailure.malformed("an event that cannot be read"))
+			.concatWith(Mono.error(() -> UpstreamFailure.malformed("the stream ended without [DONE]")))
+			.takeWhile((event) -> !"[DONE]".equals(trimmed(event.data())))
+			.filter((event) -> event.data() != null && !trimmed(event.data()).isEmpty())
+			.map((event) -> parse(json, event.data()));
 	}
 
 	/** {@code POST} of a JSON request that answers JSON, such as {@code /embeddings}. */
@@ -319,8 +336,12 @@ final class Backend implements AutoCloseable {
 	}
 
 	private JsonNode parse(String text) {
+		return parse(this.json, text);
+	}
+
+	private static JsonNode parse(JsonMapper json, String text) {
 		try {
-			return this.json.readTree(text);
+			return json.readTree(text);
 		}
 		catch (JacksonException ex) {
 			throw UpstreamFailure.malformed("a chunk that is not JSON");
