@@ -2,6 +2,8 @@ package dev.enclave.gateway;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.enclave.gateway.internal.ErrorEnvelope;
 import dev.enclave.gateway.internal.ErrorTranslator;
@@ -25,7 +27,11 @@ public final class ErrorResponses {
 
 	private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
 
+	private static final long UNAVAILABLE_LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
 	private final ErrorTranslator translator = new ErrorTranslator();
+
+	private final Map<ErrorCode, Long> lastUnavailableLog = new ConcurrentHashMap<>();
 
 	private final JsonMapper json;
 
@@ -68,11 +74,28 @@ public final class ErrorResponses {
 
 	/**
 	 * Decides what the client is told about any failure: an {@link ApiException} as it is,
-	 * anything else by its kind. A 5xx is logged here with its cause and the trace id, once.
+	 * anything else by its kind. A 5xx is logged here with its cause and the trace id, once; a
+	 * 503 that carries {@code Retry-After} as one warning per code every ten seconds.
 	 */
 	public ApiException translate(ServerWebExchange exchange, Throwable failure) {
 		ApiException error = this.translator.translate(failure, exchange);
-		if (error.code().status().is5xxServerError()) {
+		if (error.code().status().value() == 503 && error.retryAfter() != null) {
+			// A dependency is down or the server sheds load, and the client was told when to
+			// come back: one line per code per interval, not a stack trace per refused request.
+			long now = System.nanoTime();
+			Long last = this.lastUnavailableLog.get(error.code());
+			if ((last == null || now - last >= UNAVAILABLE_LOG_EVERY_NANOS)
+					&& ((last == null) ? this.lastUnavailableLog.putIfAbsent(error.code(), now) == null
+							: this.lastUnavailableLog.replace(error.code(), last, now))) {
+				Throwable cause = (error.getCause() != null) ? error.getCause() : error;
+				log.atWarn()
+					.addKeyValue("errorCode", error.code().code())
+					.log("Requests refused with 503 {} ({}); further ones are not logged for {} s (trace {})",
+							error.code().code(), cause.getClass().getSimpleName(),
+							Duration.ofNanos(UNAVAILABLE_LOG_EVERY_NANOS).toSeconds(), TraceIds.of(exchange));
+			}
+		}
+		else if (error.code().status().is5xxServerError()) {
 			log.atError()
 				.setCause((error.getCause() != null) ? error.getCause() : error)
 				.addKeyValue("errorCode", error.code().code())

@@ -84,17 +84,26 @@ final class ApiKeys {
 	}
 
 	Flux<ApiKeyRecord> list(Principal admin) {
-		return this.store.listByTenant(admin.tenantId(), MAX_LISTED);
+		return recentUses().thenMany(this.store.listByTenant(admin.tenantId(), MAX_LISTED));
 	}
 
 	Mono<ApiKeyRecord> get(Principal admin, UUID id) {
-		return Ownership.inTenant(admin, this.store.findById(id), ApiKeyRecord::tenantId, "API key");
+		return recentUses().then(Ownership.inTenant(admin, this.store.findById(id), ApiKeyRecord::tenantId, "API key"));
 	}
 
 	Mono<ApiKeyRecord> revoke(Principal admin, UUID id) {
-		return Ownership.inTenant(admin, this.store.revoke(id, admin.tenantId()), ApiKeyRecord::tenantId, "API key")
+		return recentUses().then(Ownership.inTenant(admin, this.store.revoke(id, admin.tenantId()), ApiKeyRecord::tenantId, "API key"))
 			.flatMap((record) -> this.audit.record(AuditEvent.by(admin, "api_key_revoked", id.toString()))
 				.thenReturn(record));
+	}
+
+	/**
+	 * Writes this replica's pending {@code last_used_at} before an admin reads keys, so what
+	 * they see includes the uses this replica just served; a failed write stays pending for the
+	 * next flush and does not fail the read.
+	 */
+	private Mono<Void> recentUses() {
+		return this.lastUsed.flush().onErrorResume((failure) -> Mono.empty());
 	}
 
 	/** The app behind a key; a malformed, unknown, revoked or expired key is refused alike. */
