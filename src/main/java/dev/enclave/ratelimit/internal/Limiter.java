@@ -3,7 +3,10 @@ package dev.enclave.ratelimit.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.enclave.ratelimit.internal.Decision.Limit;
 import io.github.bucket4j.Bucket;
@@ -29,9 +32,22 @@ final class Limiter {
 
 	private final Leases leases;
 
+	/** Refunds not credited yet, by scope; null when every refund is credited at once. */
+	private final @Nullable Map<ScopedLimits, AtomicLong> refunds;
+
 	Limiter(Buckets buckets, Leases leases) {
+		this(buckets, leases, false);
+	}
+
+	/**
+	 * @param batchRefunds whether refunds wait for {@link #creditRefunds()}: a shared store
+	 * would otherwise take one transaction per settled request to give back what it did not
+	 * use. A refund that waits only ever makes a limit stricter for that while, never looser.
+	 */
+	Limiter(Buckets buckets, Leases leases, boolean batchRefunds) {
 		this.buckets = buckets;
 		this.leases = leases;
+		this.refunds = batchRefunds ? new ConcurrentHashMap<>() : null;
 	}
 
 	/** Counts one request in every scope and takes a concurrency lease for it. */
@@ -119,12 +135,35 @@ final class Limiter {
 	/** Charges ({@code delta > 0}) or refunds ({@code delta < 0}) tokens in every scope. */
 	void adjust(List<ScopedLimits> limits, long delta) {
 		for (ScopedLimits scoped : limits) {
-			Bucket bucket = this.buckets.tokens(scoped);
 			if (delta > 0) {
-				bucket.consumeIgnoringRateLimits(delta);
+				this.buckets.tokens(scoped).consumeIgnoringRateLimits(delta);
+			}
+			else if (delta < 0 && this.refunds != null) {
+				this.refunds.computeIfAbsent(scoped, (key) -> new AtomicLong()).addAndGet(-delta);
 			}
 			else if (delta < 0) {
-				bucket.addTokens(-delta);
+				this.buckets.tokens(scoped).addTokens(-delta);
+			}
+		}
+	}
+
+	/** Credits the refunds that waited: one store call per scope, however many requests settled. */
+	void creditRefunds() {
+		if (this.refunds == null) {
+			return;
+		}
+		for (ScopedLimits scoped : List.copyOf(this.refunds.keySet())) {
+			AtomicLong pending = this.refunds.remove(scoped);
+			long tokens = (pending != null) ? pending.getAndSet(0) : 0;
+			if (tokens > 0) {
+				try {
+					this.buckets.tokens(scoped).addTokens(tokens);
+				}
+				catch (RuntimeException ex) {
+					// Kept for the next pass: a refund is owed, not optional.
+					this.refunds.computeIfAbsent(scoped, (key) -> new AtomicLong()).addAndGet(tokens);
+					throw ex;
+				}
 			}
 		}
 	}

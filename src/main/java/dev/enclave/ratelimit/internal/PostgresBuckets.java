@@ -1,26 +1,74 @@
 package dev.enclave.ratelimit.internal;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.NopeOptimizationListener;
+import io.github.bucket4j.distributed.proxy.optimization.delay.DelayOptimization;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 
 /**
- * Buckets in PostgreSQL, shared by every replica. Each operation is one transaction that
- * locks the bucket's row ({@code SELECT ... FOR UPDATE}), so two replicas never both spend
- * the same token. All calls block: callers run them on the limit store's scheduler.
+ * Buckets in PostgreSQL, shared by every replica. Each store operation is one transaction
+ * that locks the bucket's row ({@code SELECT ... FOR UPDATE}), so two replicas never both
+ * spend the same token.
+ * <p>
+ * A replica does not go to the store for every request: Bucket4j's delay optimization lets
+ * it decide on a local copy of the bucket, spending at most a fraction of the limit
+ * ({@link LocalAllowance#fraction()}) and for at most {@link LocalAllowance#maxAge()}, then
+ * charges what it spent to the shared row in one transaction that also refreshes its copy.
+ * What is spent is always charged, so over time the limit stays exact; in any window each
+ * replica can overspend by at most its unsynchronized allowance, so N replicas admit at most
+ * {@code N × allowance} more than an exact limiter would (the README's rate-limit section,
+ * proven by {@code RateLimitLeasingIT}). A limit too small for a one-token allowance is
+ * checked in the store on every request, exactly. All calls block: callers run them on the
+ * limit store's scheduler.
  */
-final class PostgresBuckets implements Buckets {
+final class PostgresBuckets implements Buckets, AutoCloseable {
 
 	private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
 
-	PostgresBuckets(DataSource dataSource, TimeMeter time) {
+	private final TimeMeter time;
+
+	private final LocalAllowance allowance;
+
+	/**
+	 * The buckets with a local copy. The copy is the point, so the same proxy must answer
+	 * every request of a bucket; one that idles out was synchronized by {@link #syncIdle()}.
+	 */
+	private final Cache<String, BucketProxy> local = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterAccess(Duration.ofMinutes(10))
+		.build();
+
+	/**
+	 * @param fraction the share of a limit a replica may spend before charging it to the
+	 * store; 0 checks every request in the store
+	 * @param maxAge the longest a replica decides on a copy before refreshing it
+	 */
+	record LocalAllowance(double fraction, Duration maxAge) {
+
+		/** The tokens a replica may spend unsynchronized from a bucket of this capacity; 0: none. */
+		long tokensOf(long capacity) {
+			return (long) Math.floor(capacity * this.fraction);
+		}
+
+	}
+
+	PostgresBuckets(DataSource dataSource, TimeMeter time, LocalAllowance allowance) {
+		this.time = time;
+		this.allowance = allowance;
 		this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
 			.primaryKeyMapper(PrimaryKeyMapper.STRING)
 			.table("ratelimit_buckets")
@@ -35,18 +83,55 @@ final class PostgresBuckets implements Buckets {
 
 	@Override
 	public Bucket requests(ScopedLimits limits) {
-		return this.proxies.builder()
-			.build(Buckets.requestsName(limits), () -> Buckets.requestsConfiguration(limits.tier()));
+		return bucket(Buckets.requestsName(limits), limits.tier().requestsPerMinute(),
+				() -> Buckets.requestsConfiguration(limits.tier()));
 	}
 
 	@Override
 	public Bucket tokens(ScopedLimits limits) {
-		return this.proxies.builder().build(Buckets.tokensName(limits), () -> Buckets.tokensConfiguration(limits.tier()));
+		return bucket(Buckets.tokensName(limits), Math.min(limits.tier().tokensPerMinute(), limits.tier().tokensPerDay()),
+				() -> Buckets.tokensConfiguration(limits.tier()));
+	}
+
+	private Bucket bucket(String name, long capacity, Supplier<BucketConfiguration> configuration) {
+		long unsynchronized = this.allowance.tokensOf(capacity);
+		if (unsynchronized < 1) {
+			return this.proxies.builder().build(name, configuration);
+		}
+		return this.local.get(name, (key) -> this.proxies.builder()
+			.withOptimization(new DelayOptimization(new DelayParameters(unsynchronized, this.allowance.maxAge()),
+					NopeOptimizationListener.INSTANCE, this.time))
+			.build(key, configuration));
+	}
+
+	/**
+	 * Charges what local copies spent and have not charged for longer than their allowance's
+	 * age, so a bucket nobody uses any more does not keep an unpaid spend, and a crash loses
+	 * at most the last interval's.
+	 */
+	void syncIdle() {
+		for (BucketProxy bucket : this.local.asMap().values()) {
+			bucket.getOptimizationController().syncByCondition(1, this.allowance.maxAge());
+		}
+	}
+
+	/** Buckets with a local copy; for tests. */
+	long localCopies() {
+		return this.local.estimatedSize();
 	}
 
 	/** Deletes buckets that have been full for a while; returns how many. */
 	int sweep() {
 		return this.proxies.removeExpired(1000);
+	}
+
+	/** Charges every local spend: a graceful shutdown loses nothing it admitted. */
+	@Override
+	public void close() {
+		for (BucketProxy bucket : this.local.asMap().values()) {
+			bucket.getOptimizationController().syncImmediately();
+		}
+		this.local.invalidateAll();
 	}
 
 }

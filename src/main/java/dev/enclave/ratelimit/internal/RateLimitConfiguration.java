@@ -66,7 +66,8 @@ class RateLimitConfiguration {
 		// Start even when the store is down: the failure mode decides per request what that means.
 		pool.setInitializationFailTimeout(-1);
 		HikariDataSource dataSource = new HikariDataSource(pool);
-		PostgresBuckets buckets = new PostgresBuckets(dataSource, time);
+		PostgresBuckets buckets = new PostgresBuckets(dataSource, time,
+				new PostgresBuckets.LocalAllowance(settings.localAllowance(), settings.localAllowanceMaxAge()));
 		PostgresLeases leases = new PostgresLeases(dataSource, settings.leaseTtl());
 		// One thread per pooled connection: JDBC work never waits on the event loop, and never queues unbounded.
 		Scheduler scheduler = Schedulers.newBoundedElastic(settings.poolSize(), 10_000, "ratelimit-store");
@@ -80,8 +81,16 @@ class RateLimitConfiguration {
 				renewEvery, TimeUnit.MILLISECONDS);
 		housekeeping.scheduleWithFixedDelay(() -> quietly("sweep full buckets", buckets::sweep), 10, 10,
 				TimeUnit.MINUTES);
-		return new LimitStore(new Limiter(buckets, leases), () -> {
+		Limiter limiter = new Limiter(buckets, leases, true);
+		long syncEvery = Math.max(100, settings.localAllowanceMaxAge().toMillis());
+		housekeeping.scheduleWithFixedDelay(() -> {
+			quietly("credit token refunds", limiter::creditRefunds);
+			quietly("charge idle local allowances", buckets::syncIdle);
+		}, syncEvery, syncEvery, TimeUnit.MILLISECONDS);
+		return new LimitStore(limiter, () -> {
 			housekeeping.shutdownNow();
+			quietly("credit token refunds before shutdown", limiter::creditRefunds);
+			quietly("charge local allowances before shutdown", buckets::close);
 			dataSource.close();
 		}, scheduler);
 	}

@@ -3,6 +3,8 @@ package dev.enclave.ratelimit.internal;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +32,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrentChecks limit checks in flight at once per replica (a semaphore
  * bulkhead); beyond it requests are shed with 503 {@code overloaded}
  * @param storeUrl a JDBC URL for the limit store when it is not Enclave's database
+ * @param localAllowance the share of each limit (0 to 0.1) a replica may spend on its local
+ * copy of a bucket before charging it to the store; 0 checks every request in the store.
+ * With N replicas a limit can be exceeded by at most {@code N × localAllowance × limit}
+ * @param localAllowanceMaxAge the longest a replica decides on its local copy before it
+ * charges its spend and refreshes the copy
  */
 @ConfigurationProperties("enclave.ratelimit")
 @Validated
@@ -38,7 +45,8 @@ record RateLimitSettings(@DefaultValue("postgres") Store store, @DefaultValue("c
 		@DefaultValue("2s") Duration storeTimeout, @DefaultValue("5s") Duration unavailableRetryAfter,
 		@DefaultValue("2m") Duration leaseTtl, @DefaultValue("10s") Duration overrideCacheTtl,
 		@DefaultValue("8") @Min(1) int poolSize, @DefaultValue("256") @Min(1) int maxConcurrentChecks,
-		@Nullable String storeUrl) {
+		@Nullable String storeUrl, @DefaultValue("0.01") @DecimalMin("0") @DecimalMax("0.1") double localAllowance,
+		@DefaultValue("1s") Duration localAllowanceMaxAge) {
 
 	enum Store {
 
