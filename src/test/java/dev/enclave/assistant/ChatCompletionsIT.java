@@ -450,6 +450,7 @@ class ChatCompletionsIT extends EnclaveIT {
 	}
 
 	private List<Map<String, Object>> usageRows(String subject) {
+		usageWritten();
 		return this.db
 			.sql("SELECT model, auth_method, prompt_tokens, completion_tokens, finish_reason FROM usage_events "
 					+ "WHERE subject_id = :subject ORDER BY created_at")

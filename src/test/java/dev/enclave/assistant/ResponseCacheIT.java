@@ -42,6 +42,7 @@ class ResponseCacheIT extends RemoteIT {
 		JsonNode replayed = ChatCompletionsClient.json(second);
 		assertThat(replayed.get("choices").get(0).get("message").get("content").asString()).isEqualTo("Nine to five");
 		assertThat(replayed.get("usage").get("completion_tokens").asInt()).isEqualTo(3);
+		usageWritten();
 		assertThat(TestDatabase.query("SELECT cache_hit FROM usage_events WHERE subject_id = '" + key.get("id")
 				+ "' ORDER BY created_at")).containsExactly("f", "t");
 		assertThat(prometheus()).contains("cache_gets_total{cache=\"responses\",result=\"hit\"}");

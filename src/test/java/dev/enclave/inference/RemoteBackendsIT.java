@@ -241,6 +241,7 @@ class RemoteBackendsIT extends RemoteIT {
 		assertThat(sent.get("messages").get(sent.get("messages").size() - 1).get("content").asString())
 			.isEqualTo("Where is my order?");
 		assertThat(sent.get("max_tokens").asInt()).isPositive();
+		usageWritten();
 		assertThat(dev.enclave.support.TestDatabase.query("SELECT prompt_tokens || '/' || completion_tokens FROM "
 				+ "usage_events WHERE model = 'scripted/solo' AND completion_tokens = 4"))
 			.as("one ledger row with the server's counts").containsExactly("11/4");

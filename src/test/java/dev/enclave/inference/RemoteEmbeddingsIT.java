@@ -59,6 +59,7 @@ class RemoteEmbeddingsIT extends RemoteIT {
 		assertThat(sent.get("encoding_format").asString()).isEqualTo("float");
 		assertThat(sent.get("dimensions").asInt()).isEqualTo(4);
 		assertThat(sent.has("user")).isFalse();
+		usageWritten();
 		assertThat(TestDatabase.query("SELECT operation || '/' || prompt_tokens || '/' || completion_tokens FROM "
 				+ "usage_events WHERE subject_id = '" + this.key.get("id") + "'")).containsExactly("embedding/5/0");
 		assertThat(output.getAll()).doesNotContain("Customer Grace").doesNotContain("invoice 1234");

@@ -277,6 +277,7 @@ class RateLimitIT extends EnclaveIT {
 				+ "' ORDER BY seq")).isEqualTo(before);
 		assertThat(TestDatabase.query("SELECT (turn_started_at IS NULL)::text FROM conversations WHERE id = '"
 				+ conversation + "'")).containsExactly("true");
+		usageWritten();
 		assertThat(TestDatabase.query("SELECT count(*) FROM usage_events WHERE subject_id = '" + key[1] + "'"))
 			.containsExactly("1");
 		// Nor a reservation: the remaining budget is what the first turn left.

@@ -52,6 +52,19 @@ public abstract class EnclaveIT {
 		return new Identities(http());
 	}
 
+	/**
+	 * Has the application write the usage rows waiting for their batch, as a usage report
+	 * does before it reads: a test that reads {@code usage_events} calls it first.
+	 */
+	protected void usageWritten() {
+		http().get()
+			.uri("/api/v1/usage")
+			.headers((headers) -> headers.setBearerAuth(identities().admin()))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
 	/** A client on a real socket to the running application. */
 	protected WebTestClient http() {
 		return WebTestClient.bindToServer()

@@ -3,7 +3,6 @@ package dev.enclave.conversation.internal;
 import java.time.Clock;
 
 import dev.enclave.conversation.ModelPolicy;
-import dev.enclave.conversation.UsageLedger;
 import dev.enclave.identity.AuditLog;
 import dev.enclave.privacy.BlindIndex;
 import dev.enclave.privacy.ContentCipher;
@@ -39,9 +38,9 @@ class ConversationConfiguration {
 		return new SealedContent(cipher);
 	}
 
-	@Bean
-	UsageLedger usageLedger(DatabaseClient db, Clock clock) {
-		return new R2dbcUsageLedger(db, clock);
+	@Bean(destroyMethod = "close")
+	BatchedUsageLedger usageLedger(DatabaseClient db, Clock clock, ConversationSettings settings) {
+		return new BatchedUsageLedger(db, clock, settings.usageFlushInterval(), settings.usageMaxPending());
 	}
 
 	@Bean

@@ -19,10 +19,15 @@ import org.springframework.validation.annotation.Validated;
  * @param retentionInterval how often the retention job looks for conversations past their
  * retention
  * @param retentionBatchSize how many conversations one retention pass erases at most
+ * @param usageFlushInterval how often usage ledger rows are written, in one batch; a crash
+ * loses at most this interval's rows
+ * @param usageMaxPending usage rows that may wait for a flush; beyond it (the database is
+ * away) each request writes its own row
  */
 @ConfigurationProperties("enclave.conversation")
 @Validated
 record ConversationSettings(@DefaultValue("15m") Duration turnLockTimeout,
 		@DefaultValue("500") @Min(1) @Max(10_000) int maxHistoryMessages,
-		@DefaultValue("10m") Duration retentionInterval, @DefaultValue("200") @Min(1) @Max(10_000) int retentionBatchSize) {
+		@DefaultValue("10m") Duration retentionInterval, @DefaultValue("200") @Min(1) @Max(10_000) int retentionBatchSize,
+		@DefaultValue("1s") Duration usageFlushInterval, @DefaultValue("10000") @Min(1) int usageMaxPending) {
 }

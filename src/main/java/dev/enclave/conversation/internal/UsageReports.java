@@ -5,6 +5,7 @@ import java.time.Instant;
 import dev.enclave.shared.TenantId;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -51,8 +52,11 @@ class UsageReports {
 
 	private final DatabaseClient db;
 
-	UsageReports(DatabaseClient db) {
+	private final BatchedUsageLedger ledger;
+
+	UsageReports(DatabaseClient db, BatchedUsageLedger ledger) {
 		this.db = db;
+		this.ledger = ledger;
 	}
 
 	/** Totals from {@code from} (inclusive) to {@code to} (exclusive) by {@code grouping}, ordered by group. */
@@ -64,12 +68,14 @@ class UsageReports {
 				+ "count(*) FILTER (WHERE cache_hit) AS cache_hits FROM usage_events "
 				+ "WHERE tenant_id = :tenant AND created_at >= :from AND created_at < :to" + grouping.filter
 				+ " GROUP BY grp ORDER BY grp";
-		return this.db.sql(sql)
+		// This replica's rows that wait for their batch count too; a failed write stays pending
+		// and does not fail the report.
+		return this.ledger.flush().onErrorResume((failure) -> Mono.empty()).thenMany(this.db.sql(sql)
 			.bind("tenant", tenant.value())
 			.bind("from", from)
 			.bind("to", to)
 			.map(UsageReports::row)
-			.all();
+			.all());
 	}
 
 	private static Row row(Readable row) {

@@ -1,0 +1,186 @@
+package dev.enclave.conversation.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.enclave.conversation.UsageLedger;
+import dev.enclave.conversation.UsageRecord;
+import dev.enclave.identity.Principal;
+import io.r2dbc.spi.R2dbcTransientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * The usage ledger in {@code usage_events}: ids and numbers, one row per completion, written
+ * in batches off the request path. A request hands its row over and goes on; every flush
+ * interval the rows wait for are inserted with one multi-row statement per 200. A graceful
+ * shutdown writes what is pending; a crash loses at most the rows of the last interval. While
+ * the database is away the rows wait, up to {@code maxPending}; beyond that a request writes
+ * its own row again, so a long outage slows requests down instead of losing their usage.
+ */
+final class BatchedUsageLedger implements UsageLedger, AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(BatchedUsageLedger.class);
+
+	private static final int ROWS_PER_STATEMENT = 200;
+
+	private final DatabaseClient db;
+
+	private final Clock clock;
+
+	private final int maxPending;
+
+	private final Queue<Row> pending = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger size = new AtomicInteger();
+
+	private final Disposable ticker;
+
+	/** One row as it will be stored; stamped when the request handed it over. */
+	private record Row(UUID id, UUID tenant, UUID subject, String method, String model, int prompt, int completion,
+			int latency, String finish, Instant at, String operation, boolean cacheHit) {
+	}
+
+	BatchedUsageLedger(DatabaseClient db, Clock clock, Duration every, int maxPending) {
+		this.db = db;
+		this.clock = clock;
+		this.maxPending = maxPending;
+		this.ticker = Flux.interval(every, every).concatMap((tick) -> flush().onErrorResume((failure) -> {
+			log.warn("Could not write {} usage rows ({}); retrying at the next flush", this.size.get(),
+					failure.getClass().getSimpleName());
+			return Mono.empty();
+		})).subscribe();
+	}
+
+	@Override
+	public Mono<Void> record(Principal caller, UsageRecord usage) {
+		return Mono.defer(() -> {
+			Row row = new Row(UUID.randomUUID(), caller.tenantId().value(), caller.subjectId().value(),
+					caller.authMethod().value(), usage.model(), usage.promptTokens(), usage.completionTokens(),
+					(int) Math.min(usage.latencyMs(), Integer.MAX_VALUE), usage.finishReason().value(),
+					this.clock.instant(), usage.kind().value(), usage.cacheHit());
+			if (this.size.incrementAndGet() > this.maxPending) {
+				this.size.decrementAndGet();
+				return insert(List.of(row));
+			}
+			this.pending.add(row);
+			return Mono.empty();
+		});
+	}
+
+	/** Writes every row waiting now; rows that fail to be written wait for the next flush. */
+	Mono<Void> flush() {
+		return Mono.defer(() -> {
+			List<Row> batch = new ArrayList<>();
+			Row row;
+			while ((row = this.pending.poll()) != null) {
+				batch.add(row);
+			}
+			if (batch.isEmpty()) {
+				return Mono.empty();
+			}
+			return Flux.fromIterable(chunks(batch)).concatMap(this::write).then();
+		});
+	}
+
+	/**
+	 * Inserts a chunk. While the database is unreachable it waits for the next flush: a row is
+	 * the account of a completion. A chunk the database refuses for its content is written row
+	 * by row, so one row it can never take (already written by a retry whose reply was lost)
+	 * does not hold back the others.
+	 */
+	private Mono<Void> write(List<Row> chunk) {
+		return insert(chunk).doOnSuccess((done) -> this.size.addAndGet(-chunk.size())).onErrorResume((failure) -> {
+			if (transient_(failure)) {
+				this.pending.addAll(chunk);
+				return Mono.error(failure);
+			}
+			if (chunk.size() > 1) {
+				return Flux.fromIterable(chunk).concatMap((row) -> write(List.of(row))).then();
+			}
+			this.size.decrementAndGet();
+			log.warn("A usage row was refused by the database and is dropped ({})", failure.getClass().getSimpleName());
+			return Mono.empty();
+		});
+	}
+
+	private static boolean transient_(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof TransientDataAccessException || cause instanceof DataAccessResourceFailureException
+					|| cause instanceof R2dbcTransientException || cause instanceof java.io.IOException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Mono<Void> insert(List<Row> rows) {
+		StringBuilder sql = new StringBuilder("INSERT INTO usage_events (id, tenant_id, subject_id, auth_method, model, "
+				+ "prompt_tokens, completion_tokens, latency_ms, finish_reason, created_at, operation, cache_hit) VALUES ");
+		for (int i = 0; i < rows.size(); i++) {
+			sql.append((i == 0) ? "" : ", ")
+				.append("(:id").append(i).append(", :tenant").append(i).append(", :subject").append(i)
+				.append(", :method").append(i).append(", :model").append(i).append(", :prompt").append(i)
+				.append(", :completion").append(i).append(", :latency").append(i).append(", :finish").append(i)
+				.append(", :at").append(i).append(", :operation").append(i).append(", :cacheHit").append(i).append(')');
+		}
+		// Each row carries its own id: a batch written twice (a retry after a lost reply) fails on
+		// the key instead of counting twice.
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql(sql.toString());
+		for (int i = 0; i < rows.size(); i++) {
+			Row row = rows.get(i);
+			spec = spec.bind("id" + i, row.id())
+				.bind("tenant" + i, row.tenant())
+				.bind("subject" + i, row.subject())
+				.bind("method" + i, row.method())
+				.bind("model" + i, row.model())
+				.bind("prompt" + i, row.prompt())
+				.bind("completion" + i, row.completion())
+				.bind("latency" + i, row.latency())
+				.bind("finish" + i, row.finish())
+				.bind("at" + i, row.at())
+				.bind("operation" + i, row.operation())
+				.bind("cacheHit" + i, row.cacheHit());
+		}
+		return spec.then();
+	}
+
+	private static List<List<Row>> chunks(List<Row> rows) {
+		List<List<Row>> chunks = new ArrayList<>();
+		for (int i = 0; i < rows.size(); i += ROWS_PER_STATEMENT) {
+			chunks.add(rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
+		}
+		return chunks;
+	}
+
+	int pendingCount() {
+		return this.size.get();
+	}
+
+	@Override
+	public void close() {
+		this.ticker.dispose();
+		// On the shutdown thread, never an event loop: the last rows must be written before the pool closes.
+		try {
+			flush().block(Duration.ofSeconds(10));
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not write {} usage rows before shutdown ({})", this.size.get(), ex.getClass().getSimpleName());
+		}
+	}
+
+}
