@@ -18,7 +18,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building"
-./mvnw -B -q -o -DskipTests -Dexec.skip=true compile
+# -Dconsole.skip: the console's npm build is not needed here (-Dexec.skip does not skip it: the
+# pom sets the exec plugin's skip from console.skip).
+./mvnw -B -q -o -DskipTests -Dconsole.skip=true compile
 ./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/enclave.cp" >/dev/null
 ENCLAVE_CP="$PWD/target/classes:$(cat "$OUT/enclave.cp")"
 # Offline first (what this machine's other builds use); online once, to fetch Gatling the first time.
