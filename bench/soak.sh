@@ -8,7 +8,8 @@
 #                  reclaimed it (0 until such a collection happened)
 #   rss_mb         VmRSS of Enclave's JVM (/proc/<pid>/status)
 #   threads_live   jvm_threads_live_threads; threads_os: Threads of /proc/<pid>/status
-#   db_procs       processes under the JVM (the embedded PostgreSQL and its backends)
+#   db_procs       the embedded PostgreSQL's processes (postmaster, backends, workers): a
+#                  connection leak shows here
 # The metrics come from /actuator/prometheus, the only actuator endpoint exposed besides health.
 # Then it compares the mean of the last third of the samples with the middle third (the first
 # third is warm-up: JIT, pools, caches) and prints
@@ -44,6 +45,14 @@ esac
 # shellcheck source=bench/lib/shift.sh
 . bench/lib/shift.sh
 
+# db_procs: the embedded PostgreSQL's processes. pg_ctl detaches its postmaster from the JVM, so
+# it is found by its data directory (under DATA), and its backends as its children.
+db_procs() {
+	ps -e -o pid=,ppid=,args= | awk -v data="$DATA/" '$3 ~ /\/postgres$/ && index($0, data) {postmaster[$1] = 1}
+		{parent[$1] = $2}
+		END {for (p in parent) if ((p in postmaster) || (parent[p] in postmaster)) n++; print n + 0}'
+}
+
 # sample T: one CSV row, T seconds into the load.
 sample() {
 	local metrics heap status children
@@ -53,9 +62,7 @@ sample() {
 	status=$(awk -v live="$(awk '/^jvm_threads_live_threads/ {print $NF; exit}' <<< "$metrics")" \
 		'/^VmRSS/ {rss = $2} /^Threads/ {threads = $2} END {printf "%.1f,%s,%s", rss / 1024, live, threads}' \
 		"/proc/$ENCLAVE_PID/status")
-	# Every descendant of the JVM: walk each process's parents up to it.
-	children=$(ps -e -o pid=,ppid= | awk -v root="$ENCLAVE_PID" '{parent[$1] = $2}
-		END {for (p in parent) {q = parent[p]; while (q in parent && q != root) q = parent[q]; if (q == root) n++} print n + 0}')
+	children=$(db_procs)
 	echo "$1,$heap,$status,$children" >> "$CSV"
 }
 
