@@ -1,9 +1,9 @@
 # Sourced by load.sh and soak.sh: builds Enclave and the Gatling project (bench/load), starts
 # Enclave embedded (its own PostgreSQL, the demo model) on loopback with rate limits out of the
-# way, creates AGENTS agent accounts and an API key, and defines what runs Gatling and reads its report. Expects OUT (a
-# folder of its own: the data directory goes there and is wiped), PORT, AGENTS, API_RATE and
-# MAX_TOKENS; sets ENCLAVE_PID, BASE_URL, GATLING_CP, AGENTS_FILE and exports ENCLAVE_BENCH_API_KEY.
-# Never prints a password, a token or the key.
+# way, creates AGENTS agent accounts and an API key, and defines what runs Gatling and reads its
+# report. Expects OUT (a folder of its own: the data directory goes there and is wiped), PORT,
+# AGENTS, API_RATE and MAX_TOKENS; sets ENCLAVE_PID, BASE_URL, DATA, GATLING_CP, AGENTS_FILE and
+# exports ENCLAVE_BENCH_API_KEY. Never prints a password, a token or the key.
 
 PASSWORD=bench-admin-password-1
 BASE_URL=http://127.0.0.1:$PORT
