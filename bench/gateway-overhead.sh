@@ -72,7 +72,7 @@ build() {
 		rm -rf "$dir/src" && git worktree add -f --detach "$dir/src" "$ref" >/dev/null
 		src=$dir/src
 	fi
-	(cd "$src" && ./mvnw -B -q -o -DskipTests -Dexec.skip=true compile \
+	(cd "$src" && ./mvnw -B -q -o -DskipTests -Dconsole.skip=true compile \
 		&& ./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$dir/deps.cp" >/dev/null)
 	echo "$src/target/classes:$(cat "$dir/deps.cp")" > "$dir/cp"
 }
