@@ -48,6 +48,12 @@ record RateLimitSettings(@DefaultValue("postgres") Store store, @DefaultValue("c
 		@Nullable String storeUrl, @DefaultValue("0.01") @DecimalMin("0") @DecimalMax("0.1") double localAllowance,
 		@DefaultValue("1s") Duration localAllowanceMaxAge) {
 
+	RateLimitSettings {
+		if (localAllowanceMaxAge.isNegative() || localAllowanceMaxAge.isZero()) {
+			throw new IllegalArgumentException("enclave.ratelimit.local-allowance-max-age must be positive");
+		}
+	}
+
 	enum Store {
 
 		POSTGRES, MEMORY
