@@ -1,8 +1,11 @@
 package dev.enclave.tools.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.enclave.identity.SubjectId;
 import dev.enclave.shared.TenantId;
 import dev.enclave.tools.ToolLimits;
@@ -14,11 +17,22 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /** A tenant's own tool settings ({@code tool_settings}), within the installation's bounds. */
 final class TenantToolSettings implements ToolLimits {
 
+	static final Duration CACHED = Duration.ofSeconds(10);
+
 	private final DatabaseClient db;
 
 	private final Clock clock;
 
 	private final int installationMaxSteps;
+
+	/**
+	 * Each tenant's effective bound, kept for {@link #CACHED}: an edit applies at once on the
+	 * replica that saved it, and within that time on the others.
+	 */
+	private final AsyncCache<TenantId, Integer> effective = Caffeine.newBuilder()
+		.expireAfterWrite(CACHED)
+		.maximumSize(100_000)
+		.buildAsync();
 
 	TenantToolSettings(DatabaseClient db, Clock clock, int installationMaxSteps) {
 		this.db = db;
@@ -28,8 +42,11 @@ final class TenantToolSettings implements ToolLimits {
 
 	@Override
 	public Mono<Integer> maxSteps(TenantId tenant) {
-		return ownMaxSteps(tenant).map((own) -> Math.min(own, this.installationMaxSteps))
-			.defaultIfEmpty(this.installationMaxSteps);
+		// Asked on every chat completion: kept briefly, so a request does not cost a query.
+		return Mono.fromFuture(() -> this.effective.get(tenant, (key, executor) -> ownMaxSteps(key)
+			.map((own) -> Math.min(own, this.installationMaxSteps))
+			.defaultIfEmpty(this.installationMaxSteps)
+			.toFuture()));
 	}
 
 	/** The installation's bound, which a tenant's cannot exceed. */
@@ -47,10 +64,12 @@ final class TenantToolSettings implements ToolLimits {
 
 	/** Sets the tenant's bound, or clears it (null) to follow the installation's. */
 	Mono<Void> setMaxSteps(TenantId tenant, @Nullable Integer maxSteps, SubjectId by) {
+		Mono<Void> forget = Mono.fromRunnable(() -> this.effective.synchronous().invalidate(tenant));
 		if (maxSteps == null) {
 			return this.db.sql("DELETE FROM tool_settings WHERE tenant_id = :tenant")
 				.bind("tenant", tenant.value())
-				.then();
+				.then()
+				.then(forget);
 		}
 		return this.db
 			.sql("INSERT INTO tool_settings (tenant_id, max_steps, updated_by, updated_at) "
@@ -60,7 +79,8 @@ final class TenantToolSettings implements ToolLimits {
 			.bind("steps", maxSteps)
 			.bind("by", by.value())
 			.bind("now", this.clock.instant().atOffset(ZoneOffset.UTC))
-			.then();
+			.then()
+			.then(forget);
 	}
 
 }
