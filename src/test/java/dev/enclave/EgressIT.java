@@ -107,6 +107,7 @@ class EgressIT {
 				}
 			}
 		}
+		shutdownWroteWhatWaited(data);
 		EgressTrace egress = EgressTrace.read(trace);
 		System.out.println(egress.summary());
 		assertThat(egress.external()).as("socket calls that left loopback (full record in %s)", trace).isEmpty();
@@ -126,7 +127,9 @@ class EgressIT {
 				"--enclave.inference.backends[0].base-url=" + upstream.baseUrl(),
 				"--enclave.inference.backends[0].models[0].name=scripted/solo",
 				// Often enough that the pass the session waits for comes within a second.
-				"--enclave.conversation.retention-interval=1s");
+				"--enclave.conversation.retention-interval=1s",
+				// Batches that wait an hour: only the graceful stop writes them.
+				"--enclave.conversation.usage-flush-interval=1h", "--enclave.auth.credential-cache.last-used-flush=1h");
 	}
 
 	private static void session(TracedApplication app, WebTestClient http, ScriptedUpstream upstream, int databasePort)
@@ -228,6 +231,34 @@ class EgressIT {
 	}
 
 	/** After a forced stop the postmaster, no longer anyone's child, would outlive the test. */
+	/**
+	 * The graceful stop by SIGTERM wrote the usage rows and {@code last_used_at} that waited
+	 * for their batch before the embedded PostgreSQL stopped: the session made two API-key
+	 * completions, and its flushes were an hour apart.
+	 */
+	private static void shutdownWroteWhatWaited(Path data) throws Exception {
+		EmbeddedPostgresServer database = new EmbeddedPostgresServer(data.resolve("postgres"), 0);
+		database.start();
+		try (Connection db = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, null);
+				PreparedStatement rows = db
+					.prepareStatement("SELECT count(*) FROM usage_events WHERE auth_method = 'api_key'");
+				PreparedStatement used = db
+					.prepareStatement("SELECT count(*) FROM api_keys WHERE name = 'egress' AND last_used_at IS NOT NULL")) {
+			assertThat(count(rows)).as("usage rows of the API-key completions").isEqualTo(2);
+			assertThat(count(used)).as("the key's last use").isEqualTo(1);
+		}
+		finally {
+			database.stop();
+		}
+	}
+
+	private static long count(PreparedStatement query) throws java.sql.SQLException {
+		try (java.sql.ResultSet result = query.executeQuery()) {
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
 	private static void stopOrphanedPostgres(Path data) throws IOException {
 		Path pid = data.resolve("postgres").resolve("postmaster.pid");
 		if (Files.exists(pid)) {

@@ -55,7 +55,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setServerConfig("listen_addresses", "127.0.0.1")
 				.setLocaleConfig("encoding", "UTF8")
 				.setLocaleConfig("locale", "C")
-				.setPGStartupWait(Duration.ofSeconds(60));
+				.setPGStartupWait(Duration.ofSeconds(60))
+				// Whoever started it stops it: the application when its context closes, after
+				// every bean that writes on shutdown (usage rows, last_used_at, rate-limit
+				// charges) has written. The library's own JVM hook would stop it at the same
+				// time as the context closes, and those writes would find no database.
+				.setRegisterShutdownHook(false);
 			if (this.port > 0) {
 				builder.setPort(this.port);
 			}
