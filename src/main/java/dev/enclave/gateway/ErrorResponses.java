@@ -83,10 +83,9 @@ public final class ErrorResponses {
 			// A dependency is down or the server sheds load, and the client was told when to
 			// come back: one line per code per interval, not a stack trace per refused request.
 			long now = System.nanoTime();
-			Long last = this.lastUnavailableLog.get(error.code());
-			if ((last == null || now - last >= UNAVAILABLE_LOG_EVERY_NANOS)
-					&& ((last == null) ? this.lastUnavailableLog.putIfAbsent(error.code(), now) == null
-							: this.lastUnavailableLog.replace(error.code(), last, now))) {
+			long logged = this.lastUnavailableLog.merge(error.code(), now,
+					(last, current) -> (current - last >= UNAVAILABLE_LOG_EVERY_NANOS) ? current : last);
+			if (logged == now) {
 				Throwable cause = (error.getCause() != null) ? error.getCause() : error;
 				log.atWarn()
 					.addKeyValue("errorCode", error.code().code())

@@ -105,7 +105,7 @@ final class BatchedUsageLedger implements UsageLedger, AutoCloseable {
 	 */
 	private Mono<Void> write(List<Row> chunk) {
 		return insert(chunk).doOnSuccess((done) -> this.size.addAndGet(-chunk.size())).onErrorResume((failure) -> {
-			if (transient_(failure)) {
+			if (isTransient(failure)) {
 				this.pending.addAll(chunk);
 				return Mono.error(failure);
 			}
@@ -118,7 +118,7 @@ final class BatchedUsageLedger implements UsageLedger, AutoCloseable {
 		});
 	}
 
-	private static boolean transient_(Throwable failure) {
+	private static boolean isTransient(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (cause instanceof TransientDataAccessException || cause instanceof DataAccessResourceFailureException
 					|| cause instanceof R2dbcTransientException || cause instanceof java.io.IOException) {

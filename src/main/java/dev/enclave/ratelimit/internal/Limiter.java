@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.enclave.ratelimit.internal.Decision.Limit;
 import io.github.bucket4j.Bucket;
@@ -33,7 +32,7 @@ final class Limiter {
 	private final Leases leases;
 
 	/** Refunds not credited yet, by scope; null when every refund is credited at once. */
-	private final @Nullable Map<ScopedLimits, AtomicLong> refunds;
+	private final @Nullable Map<ScopedLimits, Long> refunds;
 
 	Limiter(Buckets buckets, Leases leases) {
 		this(buckets, leases, false);
@@ -139,7 +138,7 @@ final class Limiter {
 				this.buckets.tokens(scoped).consumeIgnoringRateLimits(delta);
 			}
 			else if (delta < 0 && this.refunds != null) {
-				this.refunds.computeIfAbsent(scoped, (key) -> new AtomicLong()).addAndGet(-delta);
+				this.refunds.merge(scoped, -delta, Long::sum);
 			}
 			else if (delta < 0) {
 				this.buckets.tokens(scoped).addTokens(-delta);
@@ -153,15 +152,15 @@ final class Limiter {
 			return;
 		}
 		for (ScopedLimits scoped : List.copyOf(this.refunds.keySet())) {
-			AtomicLong pending = this.refunds.remove(scoped);
-			long tokens = (pending != null) ? pending.getAndSet(0) : 0;
-			if (tokens > 0) {
+			// remove and merge are atomic: a refund added meanwhile waits for the next pass.
+			Long tokens = this.refunds.remove(scoped);
+			if (tokens != null && tokens > 0) {
 				try {
 					this.buckets.tokens(scoped).addTokens(tokens);
 				}
 				catch (RuntimeException ex) {
 					// Kept for the next pass: a refund is owed, not optional.
-					this.refunds.computeIfAbsent(scoped, (key) -> new AtomicLong()).addAndGet(tokens);
+					this.refunds.merge(scoped, tokens, Long::sum);
 					throw ex;
 				}
 			}

@@ -1,10 +1,6 @@
 package dev.enclave.ratelimit.internal;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LimiterTests {
 
-	private final MovableClock clock = new MovableClock();
+	private final SteppedClock clock = new SteppedClock();
 
 	private final MemoryBuckets buckets = new MemoryBuckets(Buckets.timeMeter(this.clock));
 
@@ -136,33 +132,24 @@ class LimiterTests {
 		assertThat(RateLimitHeaders.format(Duration.ofSeconds(7205))).isEqualTo("2h0m5s");
 	}
 
-	private static UUID lease() {
-		return UUID.randomUUID();
+	@Test
+	void batchedRefundsWaitForTheirCreditAndAreNeverLost() {
+		Limiter batching = new Limiter(this.buckets, new MemoryLeases(), true);
+		List<ScopedLimits> plan = plan(tier(1000, 1000, 10_000, 100), tier(1000, 1000, 10_000, 100));
+		assertThat(batching.reserve(plan, 600).admitted()).isTrue();
+		batching.adjust(plan, -200);
+		batching.adjust(plan, -100);
+		// Until credited the limit is only stricter: nothing given back yet.
+		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).isEqualTo(400);
+		batching.creditRefunds();
+		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).isEqualTo(700);
+		assertThat(this.buckets.tokens(plan.get(1)).getAvailableTokens()).isEqualTo(700);
+		batching.creditRefunds();
+		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).as("credited once").isEqualTo(700);
 	}
 
-	private static final class MovableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-11-23T08:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
+	private static UUID lease() {
+		return UUID.randomUUID();
 	}
 
 }

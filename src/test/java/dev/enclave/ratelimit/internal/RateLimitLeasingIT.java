@@ -2,11 +2,7 @@ package dev.enclave.ratelimit.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -202,36 +198,6 @@ class RateLimitLeasingIT {
 				most = Math.max(most, last - first + 1);
 			}
 			return most;
-		}
-
-	}
-
-	/** A clock that stands still until the test moves it. */
-	private static final class SteppedClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-12-01T08:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		long nanos() {
-			return this.now.getEpochSecond() * 1_000_000_000L + this.now.getNano();
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
 		}
 
 	}
