@@ -28,6 +28,15 @@ interface Buckets {
 	/** Tokens of a scope: bandwidth 0 per minute, bandwidth 1 per day. */
 	Bucket tokens(ScopedLimits limits);
 
+	/**
+	 * Repairs what {@code failure} of a bucket operation says is broken, so that the
+	 * operation can be tried once more.
+	 * @return whether it was repaired; false: the failure stands
+	 */
+	default boolean recover(RuntimeException failure) {
+		return false;
+	}
+
 	static String requestsName(ScopedLimits limits) {
 		return "r:" + limits.scope().storeKey() + ":" + limits.tier().requestsPerMinute();
 	}

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.jspecify.annotations.Nullable;
 
 /** Concurrency limits: one lease per request in flight, in every scope it is limited by. */
 interface Leases {
@@ -19,10 +20,13 @@ interface Leases {
 	boolean acquire(UUID lease, List<ScopedLimits> limits);
 
 	/**
-	 * Gives a lease back. A lease not taken yet is remembered for a while, so that a take
-	 * still under way when its caller gave up (a timeout) gives it back at once.
+	 * Gives a lease back, at once and without blocking. A lease not taken yet is remembered
+	 * for a while, so that a take still under way when its caller gave up (a timeout) gives
+	 * it back at once.
+	 * @return what is left to do in the store (blocking work, for the store's scheduler), or
+	 * null when nothing is
 	 */
-	void release(UUID lease);
+	@Nullable Runnable release(UUID lease);
 
 	/** Where leases given back before they were taken are remembered; long enough for any late take. */
 	static Set<UUID> abandonedLeases() {

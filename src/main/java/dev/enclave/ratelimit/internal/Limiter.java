@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.enclave.ratelimit.internal.Decision.Limit;
 import io.github.bucket4j.Bucket;
@@ -51,6 +52,10 @@ final class Limiter {
 
 	/** Counts one request in every scope and takes a concurrency lease for it. */
 	Decision admit(List<ScopedLimits> limits, UUID lease) {
+		return recovering(() -> admitOnce(limits, lease));
+	}
+
+	private Decision admitOnce(List<ScopedLimits> limits, UUID lease) {
 		List<Bucket> taken = new ArrayList<>();
 		LimitStatus tightest = null;
 		Duration wait = Duration.ZERO;
@@ -79,8 +84,9 @@ final class Limiter {
 		return new Decision(null, Duration.ZERO, tightest, tokens);
 	}
 
-	void release(UUID lease) {
-		this.leases.release(lease);
+	/** Gives a lease back at once; returns what is left for the store, or null. */
+	@Nullable Runnable release(UUID lease) {
+		return this.leases.release(lease);
 	}
 
 	/** The tightest token limit now, without spending anything. */
@@ -99,6 +105,10 @@ final class Limiter {
 	 * negative), so a huge request is possible but never free.
 	 */
 	Decision reserve(List<ScopedLimits> limits, long tokens) {
+		return recovering(() -> reserveOnce(limits, tokens));
+	}
+
+	private Decision reserveOnce(List<ScopedLimits> limits, long tokens) {
 		List<Bucket> taken = new ArrayList<>();
 		LimitStatus tightest = null;
 		Duration wait = Duration.ZERO;
@@ -133,6 +143,13 @@ final class Limiter {
 
 	/** Charges ({@code delta > 0}) or refunds ({@code delta < 0}) tokens in every scope. */
 	void adjust(List<ScopedLimits> limits, long delta) {
+		recovering(() -> {
+			adjustOnce(limits, delta);
+			return null;
+		});
+	}
+
+	private void adjustOnce(List<ScopedLimits> limits, long delta) {
 		for (ScopedLimits scoped : limits) {
 			if (delta > 0) {
 				this.buckets.tokens(scoped).consumeIgnoringRateLimits(delta);
@@ -161,9 +178,28 @@ final class Limiter {
 				catch (RuntimeException ex) {
 					// Kept for the next pass: a refund is owed, not optional.
 					this.refunds.merge(scoped, tokens, Long::sum);
+					// A swept row: the next pass credits it to a fresh copy.
+					this.buckets.recover(ex);
 					throw ex;
 				}
 			}
+		}
+	}
+
+	/**
+	 * Runs a bucket operation, and once more when the store could repair what failed it. A
+	 * first attempt that failed half-way may have counted a request or tokens in some scope
+	 * already: the second counts them again, which only ever makes a limit stricter.
+	 */
+	private <T> T recovering(Supplier<T> operation) {
+		try {
+			return operation.get();
+		}
+		catch (RuntimeException ex) {
+			if (!this.buckets.recover(ex)) {
+				throw ex;
+			}
+			return operation.get();
 		}
 	}
 

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /** Concurrency leases of a single node, counted in this JVM. */
 final class MemoryLeases implements Leases {
 
@@ -33,7 +35,7 @@ final class MemoryLeases implements Leases {
 	}
 
 	@Override
-	public synchronized void release(UUID lease) {
+	public synchronized @Nullable Runnable release(UUID lease) {
 		List<String> scopes = this.held.remove(lease);
 		if (scopes == null) {
 			this.abandoned.add(lease);
@@ -41,6 +43,7 @@ final class MemoryLeases implements Leases {
 		else {
 			scopes.forEach((scope) -> this.inFlight.computeIfPresent(scope, (key, count) -> (count > 1) ? count - 1 : null));
 		}
+		return null;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.enclave.ratelimit.internal;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -12,6 +13,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.NopeOptimizationListener;
@@ -98,10 +100,50 @@ final class PostgresBuckets implements Buckets, AutoCloseable {
 		if (unsynchronized < 1) {
 			return this.proxies.builder().build(name, configuration);
 		}
-		return this.local.get(name, (key) -> this.proxies.builder()
-			.withOptimization(new DelayOptimization(new DelayParameters(unsynchronized, this.allowance.maxAge()),
-					NopeOptimizationListener.INSTANCE, this.time))
-			.build(key, configuration));
+		return this.local.get(name, (key) -> {
+			// The row must exist before a copy is made of it: Bucket4j creates a missing bucket
+			// for a plain proxy, but an optimized one fails concurrent first requests with
+			// BucketNotFoundException instead.
+			this.proxies.builder().build(key, configuration).getAvailableTokens();
+			return this.proxies.builder()
+				.withOptimization(new DelayOptimization(new DelayParameters(unsynchronized, this.allowance.maxAge()),
+						NopeOptimizationListener.INSTANCE, this.time))
+				.build(key, configuration);
+		});
+	}
+
+	/**
+	 * Recovers from a local copy whose row is gone (a full bucket expires, and any replica may
+	 * sweep it): every copy that can no longer be charged is dropped, so the next request makes
+	 * a fresh one on a new row. What such a copy spent uncharged is lost, at most its allowance,
+	 * from a bucket that was full when it was swept.
+	 */
+	@Override
+	public boolean recover(RuntimeException failure) {
+		if (!bucketNotFound(failure)) {
+			return false;
+		}
+		for (Map.Entry<String, BucketProxy> copy : this.local.asMap().entrySet()) {
+			try {
+				copy.getValue().getOptimizationController().syncImmediately();
+			}
+			catch (RuntimeException ex) {
+				if (!bucketNotFound(ex)) {
+					throw ex;
+				}
+				this.local.asMap().remove(copy.getKey(), copy.getValue());
+			}
+		}
+		return true;
+	}
+
+	private static boolean bucketNotFound(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
+			if (cause instanceof BucketNotFoundException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -110,8 +152,17 @@ final class PostgresBuckets implements Buckets, AutoCloseable {
 	 * at most the last interval's.
 	 */
 	void syncIdle() {
-		for (BucketProxy bucket : this.local.asMap().values()) {
-			bucket.getOptimizationController().syncByCondition(1, this.allowance.maxAge());
+		for (Map.Entry<String, BucketProxy> copy : this.local.asMap().entrySet()) {
+			try {
+				copy.getValue().getOptimizationController().syncByCondition(1, this.allowance.maxAge());
+			}
+			catch (RuntimeException ex) {
+				if (!bucketNotFound(ex)) {
+					throw ex;
+				}
+				// Its row was swept: the next request makes a fresh copy.
+				this.local.asMap().remove(copy.getKey(), copy.getValue());
+			}
 		}
 	}
 

@@ -68,7 +68,7 @@ class RateLimitConfiguration {
 		HikariDataSource dataSource = new HikariDataSource(pool);
 		PostgresBuckets buckets = new PostgresBuckets(dataSource, time,
 				new PostgresBuckets.LocalAllowance(settings.localAllowance(), settings.localAllowanceMaxAge()));
-		PostgresLeases leases = new PostgresLeases(dataSource, settings.leaseTtl());
+		PostgresLeases leases = new PostgresLeases(dataSource, settings.leaseTtl(), settings.leaseSpare());
 		// One thread per pooled connection: JDBC work never waits on the event loop, and never queues unbounded.
 		Scheduler scheduler = Schedulers.newBoundedElastic(settings.poolSize(), 10_000, "ratelimit-store");
 		ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -86,11 +86,13 @@ class RateLimitConfiguration {
 		housekeeping.scheduleWithFixedDelay(() -> {
 			quietly("credit token refunds", limiter::creditRefunds);
 			quietly("charge idle local allowances", buckets::syncIdle);
+			quietly("give spare concurrency slots back", leases::returnSpare);
 		}, syncEvery, syncEvery, TimeUnit.MILLISECONDS);
 		return new LimitStore(limiter, () -> {
 			housekeeping.shutdownNow();
 			quietly("credit token refunds before shutdown", limiter::creditRefunds);
 			quietly("charge local allowances before shutdown", buckets::close);
+			quietly("give free concurrency slots back before shutdown", leases::close);
 			dataSource.close();
 		}, scheduler);
 	}

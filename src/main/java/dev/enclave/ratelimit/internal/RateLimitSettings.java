@@ -37,6 +37,10 @@ import org.springframework.validation.annotation.Validated;
  * With N replicas a limit can be exceeded by at most {@code N × localAllowance × limit}
  * @param localAllowanceMaxAge the longest a replica decides on its local copy before it
  * charges its spend and refreshes the copy
+ * @param leaseSpare the share of each concurrency limit (0 to 0.5, rounded down, at most 64
+ * slots) a replica may keep as free slots for its next requests, so that a request needs no
+ * store transaction; concurrency stays exact, but another replica may be refused while that
+ * many slots sit free here. 0 takes and gives back a slot in the store per request
  */
 @ConfigurationProperties("enclave.ratelimit")
 @Validated
@@ -46,7 +50,8 @@ record RateLimitSettings(@DefaultValue("postgres") Store store, @DefaultValue("c
 		@DefaultValue("2m") Duration leaseTtl, @DefaultValue("10s") Duration overrideCacheTtl,
 		@DefaultValue("8") @Min(1) int poolSize, @DefaultValue("256") @Min(1) int maxConcurrentChecks,
 		@Nullable String storeUrl, @DefaultValue("0.01") @DecimalMin("0") @DecimalMax("0.1") double localAllowance,
-		@DefaultValue("1s") Duration localAllowanceMaxAge) {
+		@DefaultValue("1s") Duration localAllowanceMaxAge,
+		@DefaultValue("0.1") @DecimalMin("0") @DecimalMax("0.5") double leaseSpare) {
 
 	RateLimitSettings {
 		if (localAllowanceMaxAge.isNegative() || localAllowanceMaxAge.isZero()) {

@@ -82,10 +82,17 @@ final class RateLimiter implements TokenBudget {
 			});
 	}
 
-	/** Gives a concurrency lease back, in the background: the response does not wait for it. */
+	/**
+	 * Gives a concurrency lease back: at once where the replica keeps the slot, in the
+	 * background where the store must hear of it; the response never waits for the store.
+	 */
 	void release(UUID lease) {
+		Runnable rest = this.limiter.release(lease);
+		if (rest == null) {
+			return;
+		}
 		this.store.unguarded(() -> {
-			this.limiter.release(lease);
+			rest.run();
 			return Boolean.TRUE;
 		}).subscribe(null, (ex) -> log.warn("Could not release a concurrency lease: {}", describe(ex)));
 	}

@@ -105,6 +105,52 @@ class RateLimitLeasingIT {
 	}
 
 	@Test
+	void concurrentRequestsOnAFreshOrSweptBucketAreAllDecided() throws Exception {
+		Limiter replica = new Limiter(new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock),
+				new PostgresBuckets.LocalAllowance(0.05, Duration.ofSeconds(1))), new MemoryLeases());
+		ScopedLimits key = limits();
+		// A fresh bucket: its first requests arrive together.
+		assertThat(admitConcurrently(replica, key, 8, 20)).isEqualTo(160);
+		// Its row is swept by some replica (a full bucket expires) while this one keeps a copy,
+		// and the copy's next charge finds no row.
+		TestDatabase.update("DELETE FROM ratelimit_buckets");
+		this.clock.advance(Duration.ofSeconds(2));
+		assertThat(admitConcurrently(replica, key, 8, 20)).isEqualTo(160);
+	}
+
+	/** Admits from {@code threads} threads at once; returns how many were admitted. Any failure fails. */
+	private static int admitConcurrently(Limiter replica, ScopedLimits key, int threads, int each) throws Exception {
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+		try {
+			List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				results.add(pool.submit(() -> {
+					start.await();
+					int admitted = 0;
+					for (int i = 0; i < each; i++) {
+						UUID lease = UUID.randomUUID();
+						if (replica.admit(List.of(key), lease).admitted()) {
+							admitted++;
+							replica.release(lease);
+						}
+					}
+					return admitted;
+				}));
+			}
+			start.countDown();
+			int admitted = 0;
+			for (java.util.concurrent.Future<Integer> result : results) {
+				admitted += result.get();
+			}
+			return admitted;
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void aGracefulShutdownChargesWhatWasSpentLocally() {
 		PostgresBuckets first = new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock),
 				new PostgresBuckets.LocalAllowance(0.05, Duration.ofMinutes(1)));
