@@ -77,6 +77,11 @@ final class PromptCounter implements AutoCloseable {
 		return this.tokenizer != null && this.template != null;
 	}
 
+	/** Whether counts are estimates from the bytes alone: cheap, linear arithmetic. */
+	boolean estimates() {
+		return this.tokenizer == null;
+	}
+
 	/** What the counts are, for the model list and the logs. */
 	String describe() {
 		if (exact()) {

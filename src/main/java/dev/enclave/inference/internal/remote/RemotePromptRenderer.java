@@ -1,6 +1,7 @@
 package dev.enclave.inference.internal.remote;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import dev.enclave.gateway.ApiException;
 import dev.enclave.inference.ModelKind;
@@ -25,6 +26,11 @@ import org.springframework.ai.chat.prompt.Prompt;
  */
 public final class RemotePromptRenderer implements PromptRenderer {
 
+	/** The longest prompt estimated on the caller's thread, in characters and messages. */
+	private static final int SHORT_CHARS = 16 * 1024;
+
+	private static final int SHORT_MESSAGES = 64;
+
 	private final RemoteModels models;
 
 	private final PromptWork work;
@@ -36,12 +42,30 @@ public final class RemotePromptRenderer implements PromptRenderer {
 
 	@Override
 	public Mono<RenderedPrompt> render(Prompt prompt) {
-		return this.work.run(() -> {
+		return Mono.defer(() -> {
 			RemoteModel model = model(prompt.getOptions());
-			Integer requested = requestedMaxTokens(model, prompt.getOptions());
-			int tokens = model.counter().prompt(prompt.getInstructions(), prompt.getOptions());
-			return rendered(model, prompt.getInstructions(), prompt.getOptions(), tokens, requested);
+			Callable<RenderedPrompt> rendering = () -> {
+				Integer requested = requestedMaxTokens(model, prompt.getOptions());
+				int tokens = model.counter().prompt(prompt.getInstructions(), prompt.getOptions());
+				return rendered(model, prompt.getInstructions(), prompt.getOptions(), tokens, requested);
+			};
+			// Estimating a short prompt is a few microseconds of arithmetic: less than the hop to
+			// the prompts scheduler and back would cost. A tokenizer, or a long prompt, goes there.
+			return (model.counter().estimates() && isShort(prompt.getInstructions())) ? Mono.fromCallable(rendering)
+					: this.work.run(rendering);
 		});
+	}
+
+	private static boolean isShort(List<Message> messages) {
+		if (messages.size() > SHORT_MESSAGES) {
+			return false;
+		}
+		long chars = 0;
+		for (Message message : messages) {
+			String text = message.getText();
+			chars += (text != null) ? text.length() : 0;
+		}
+		return chars <= SHORT_CHARS;
 	}
 
 	@Override
