@@ -11,7 +11,7 @@
 # measures; the report says so. CPU used by each process is read from /proc.
 #
 #   bench/gateway-overhead.sh                       # this checkout
-#   BASELINE_REF=<commit> bench/gateway-overhead.sh # also Enclave at <commit>, side by side
+#   BASELINE_REF="<commit> ..." bench/gateway-overhead.sh # also Enclave at each commit, side by side
 #
 # Results: bench/target/gateway-overhead.txt. Needs nginx, wrk, curl. Not part of ./mvnw verify.
 set -euo pipefail
@@ -156,35 +156,37 @@ echo "RESULT machine cpu=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 |
 echo "== building"
 build "$OUT/current" ""
 start current "$ENCLAVE_PORT" "$(cat "$OUT/current/cp")"
-CURRENT_PID=$ENCLAVE_PID
-CURRENT_KEY=$KEY
-if [ -n "${BASELINE_REF:-}" ]; then
-	build "$OUT/baseline" "$BASELINE_REF"
-	start baseline "$BASE_PORT" "$(cat "$OUT/baseline/cp")"
-	BASELINE_PID=$ENCLAVE_PID
-	BASELINE_KEY=$KEY
-fi
+names=(enclave); ports=("$ENCLAVE_PORT"); jvms=("$ENCLAVE_PID"); keys=("$KEY")
+port=$BASE_PORT
+for ref in ${BASELINE_REF:-}; do
+	build "$OUT/baseline-$ref" "$ref"
+	start "baseline-$ref" "$port" "$(cat "$OUT/baseline-$ref/cp")"
+	names+=("enclave@$ref"); ports+=("$port"); jvms+=("$ENCLAVE_PID"); keys+=("$KEY")
+	port=$((port + 1))
+done
 
+# All instances warm up at once, so none gets a machine the others have not had.
 echo "== warm-up (JIT) $WARMUP"
-lua "$OUT/warm.lua" "$CURRENT_KEY" 0
-wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$OUT/warm.lua" "http://127.0.0.1:$ENCLAVE_PORT/v1/chat/completions" >/dev/null
-if [ -n "${BASELINE_REF:-}" ]; then
-	lua "$OUT/warm.lua" "$BASELINE_KEY" 0
-	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$OUT/warm.lua" "http://127.0.0.1:$BASE_PORT/v1/chat/completions" >/dev/null
-fi
+warmers=()
+for i in "${!names[@]}"; do
+	lua "$OUT/warm-$i.lua" "${keys[$i]}" 0
+	wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -s "$OUT/warm-$i.lua" "http://127.0.0.1:${ports[$i]}/v1/chat/completions" >/dev/null &
+	warmers+=($!)
+done
+wait "${warmers[@]}"
 
 for rate in $RATES max; do
 	measure direct "http://127.0.0.1:$STUB_PORT/v1/chat/completions" none "$rate" "$NGINX_PID"
 	measure nginx "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" none "$rate" "$NGINX_PID"
-	measure enclave "http://127.0.0.1:$ENCLAVE_PORT/v1/chat/completions" "$CURRENT_KEY" "$rate" "$CURRENT_PID"
-	if [ -n "${BASELINE_REF:-}" ]; then
-		measure "enclave@$BASELINE_REF" "http://127.0.0.1:$BASE_PORT/v1/chat/completions" "$BASELINE_KEY" "$rate" "$BASELINE_PID"
-	fi
+	for i in "${!names[@]}"; do
+		measure "${names[$i]}" "http://127.0.0.1:${ports[$i]}/v1/chat/completions" "${keys[$i]}" "$rate" "${jvms[$i]}"
+	done
 done
 ttfb direct "http://127.0.0.1:$STUB_PORT/v1/chat/completions" none
-ttfb enclave "http://127.0.0.1:$ENCLAVE_PORT/v1/chat/completions" "$CURRENT_KEY"
-if [ -n "${BASELINE_REF:-}" ]; then
-	ttfb "enclave@$BASELINE_REF" "http://127.0.0.1:$BASE_PORT/v1/chat/completions" "$BASELINE_KEY"
-	git worktree remove --force "$OUT/baseline/src" >/dev/null 2>&1 || true
-fi
+for i in "${!names[@]}"; do
+	ttfb "${names[$i]}" "http://127.0.0.1:${ports[$i]}/v1/chat/completions" "${keys[$i]}"
+done
+for ref in ${BASELINE_REF:-}; do
+	git worktree remove --force "$OUT/baseline-$ref/src" >/dev/null 2>&1 || true
+done
 echo "== results in $RESULTS"

@@ -6,7 +6,8 @@
  * conversation and outcome without depending on each other. {@code CommandFailure} is the one
  * exception every module's operator command ends with, carrying the documented exit code;
  * {@code SearchTerms} is the one rule by which text becomes search terms (CJK as pairs of
- * characters), a pure function.
+ * characters), a pure function; {@code CachedLoads} is the one way a reactive load goes
+ * through a Caffeine async cache, so no caller can cancel a load the others share.
  */
 @ApplicationModule(displayName = "Shared kernel", allowedDependencies = {})
 @NullMarked

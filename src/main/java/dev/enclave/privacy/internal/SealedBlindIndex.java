@@ -19,6 +19,7 @@ import dev.enclave.privacy.BlindIndex;
 import dev.enclave.privacy.ContentCipher;
 import dev.enclave.privacy.ContentRef;
 import dev.enclave.shared.ConversationId;
+import dev.enclave.shared.CachedLoads;
 import dev.enclave.shared.TenantId;
 import reactor.core.publisher.Mono;
 
@@ -80,8 +81,7 @@ final class SealedBlindIndex implements BlindIndex {
 	}
 
 	private Mono<byte[]> key(TenantId tenant) {
-		return Mono.defer(() -> Mono.fromFuture(
-				this.keys.get(tenant, (id, executor) -> loadOrCreate(id).toFuture()), true))
+		return CachedLoads.get(this.keys, tenant, this::loadOrCreate)
 			// A failed load is not cached: the next call tries again.
 			.doOnError((ex) -> this.keys.synchronous().invalidate(tenant));
 	}

@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Principal;
+import dev.enclave.shared.CachedLoads;
 import dev.enclave.shared.TenantId;
 import reactor.core.publisher.Mono;
 
@@ -43,7 +44,7 @@ final class QuotaPlans {
 
 	Mono<List<ScopedLimits>> limitsOf(Principal principal) {
 		Caller caller = new Caller(principal.tenantId(), subjectScope(principal));
-		return Mono.fromFuture(() -> this.cache.get(caller, (key, executor) -> resolve(key).toFuture()));
+		return CachedLoads.get(this.cache, caller, this::resolve);
 	}
 
 	/** Forgets every cached plan, after an override changed. */

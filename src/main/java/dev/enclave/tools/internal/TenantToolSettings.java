@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.enclave.identity.SubjectId;
+import dev.enclave.shared.CachedLoads;
 import dev.enclave.shared.TenantId;
 import dev.enclave.tools.ToolLimits;
 import org.jspecify.annotations.Nullable;
@@ -43,10 +44,9 @@ final class TenantToolSettings implements ToolLimits {
 	@Override
 	public Mono<Integer> maxSteps(TenantId tenant) {
 		// Asked on every chat completion: kept briefly, so a request does not cost a query.
-		return Mono.fromFuture(() -> this.effective.get(tenant, (key, executor) -> ownMaxSteps(key)
+		return CachedLoads.get(this.effective, tenant, (key) -> ownMaxSteps(key)
 			.map((own) -> Math.min(own, this.installationMaxSteps))
-			.defaultIfEmpty(this.installationMaxSteps)
-			.toFuture()));
+			.defaultIfEmpty(this.installationMaxSteps));
 	}
 
 	/** The installation's bound, which a tenant's cannot exceed. */
