@@ -1,7 +1,5 @@
 package dev.enclave.ratelimit.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,13 +7,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.enclave.storage.internal.EmbeddedPostgresServer;
 import dev.enclave.support.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,28 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConcurrencySlotsIT {
 
-	private final AtomicLong transactions = new AtomicLong();
-
-	private HikariDataSource dataSource;
+	private CountingStore dataSource;
 
 	@BeforeEach
 	void store() {
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(TestDatabase.server().jdbcUrl());
-		config.setUsername(EmbeddedPostgresServer.USER);
-		config.setMaximumPoolSize(4);
-		this.dataSource = new HikariDataSource(config) {
-
-			@Override
-			public Connection getConnection() throws SQLException {
-				// Every store call of the leases is one borrowed connection.
-				ConcurrencySlotsIT.this.transactions.incrementAndGet();
-				return super.getConnection();
-			}
-
-		};
-		Flyway.configure().dataSource(this.dataSource).locations("classpath:db/migration").load().migrate();
-		this.transactions.set(0);
+		this.dataSource = CountingStore.migrated();
 	}
 
 	@AfterEach
@@ -107,7 +83,7 @@ class ConcurrencySlotsIT {
 				}
 			}
 		}
-		System.out.printf("Slots: %d admitted, %d refused, %d store calls%n", admitted, refused, this.transactions.get());
+		System.out.printf("Slots: %d admitted, %d refused, %d store calls%n", admitted, refused, this.dataSource.transactions());
 		assertThat(admitted).isGreaterThan(1000);
 		assertThat(refused).isGreaterThan(0);
 	}
@@ -122,7 +98,7 @@ class ConcurrencySlotsIT {
 			assertThat(replica.acquire(lease, List.of(key))).isTrue();
 			assertThat(replica.release(lease)).isNull();
 		}
-		assertThat(this.transactions.get()).as("one transaction for the first request and 10 spare slots").isEqualTo(1);
+		assertThat(this.dataSource.transactions()).as("one transaction for the first request and 10 spare slots").isEqualTo(1);
 		assertThat(rows(key)).isEqualTo(11);
 		replica.returnSpare();
 		assertThat(replica.held(scope)).as("used since the last pass: keeps its spare").isEqualTo(10);

@@ -1,19 +1,16 @@
 package dev.enclave.ratelimit.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.enclave.storage.internal.EmbeddedPostgresServer;
 import dev.enclave.support.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,28 +40,11 @@ class RateLimitLeasingIT {
 
 	private final SteppedClock clock = new SteppedClock();
 
-	private final AtomicLong transactions = new AtomicLong();
-
-	private HikariDataSource dataSource;
+	private CountingStore dataSource;
 
 	@BeforeEach
 	void store() {
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(TestDatabase.server().jdbcUrl());
-		config.setUsername(EmbeddedPostgresServer.USER);
-		config.setMaximumPoolSize(4);
-		this.dataSource = new HikariDataSource(config) {
-
-			@Override
-			public Connection getConnection() throws SQLException {
-				// Every bucket operation in the store is one transaction on one borrowed connection.
-				RateLimitLeasingIT.this.transactions.incrementAndGet();
-				return super.getConnection();
-			}
-
-		};
-		Flyway.configure().dataSource(this.dataSource).locations("classpath:db/migration").load().migrate();
-		this.transactions.set(0);
+		this.dataSource = CountingStore.migrated();
 	}
 
 	@AfterEach
@@ -120,10 +100,10 @@ class RateLimitLeasingIT {
 
 	/** Admits from {@code threads} threads at once; returns how many were admitted. Any failure fails. */
 	private static int admitConcurrently(Limiter replica, ScopedLimits key, int threads, int each) throws Exception {
-		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-		java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
 		try {
-			List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+			List<Future<Integer>> results = new ArrayList<>();
 			for (int t = 0; t < threads; t++) {
 				results.add(pool.submit(() -> {
 					start.await();
@@ -140,7 +120,7 @@ class RateLimitLeasingIT {
 			}
 			start.countDown();
 			int admitted = 0;
-			for (java.util.concurrent.Future<Integer> result : results) {
+			for (Future<Integer> result : results) {
 				admitted += result.get();
 			}
 			return admitted;
@@ -198,7 +178,7 @@ class RateLimitLeasingIT {
 		}
 		Random random = new Random(17);
 		long start = this.clock.nanos();
-		long before = this.transactions.get();
+		long before = this.dataSource.transactions();
 		List<Long> admitted = new ArrayList<>();
 		for (long t = 0; t < RUN.toNanos(); t += STEP.toNanos()) {
 			for (Limiter replica : replicas) {
@@ -214,7 +194,7 @@ class RateLimitLeasingIT {
 			}
 			this.clock.advance(STEP);
 		}
-		return new Run(admitted, this.transactions.get() - before);
+		return new Run(admitted, this.dataSource.transactions() - before);
 	}
 
 	private static ScopedLimits limits() {
