@@ -25,7 +25,8 @@ import tools.jackson.core.JsonPointer;
  * redirect (nor are {@code Authorization}, {@code Proxy-Authorization} and {@code Cookie})
  * @param keep JSON Pointers ({@code /status}, {@code /items/0/name}) of the response fields
  * handed back; nothing else of the response is
- * @param timeout the longest a whole call may take, redirects included (default 30 s)
+ * @param timeout the longest a whole call may take, redirects included (default 30 s); the
+ * tool executor enforces it, as for every tool
  */
 public record HttpToolDefinition(String name, String description, Method method, String url, String argumentsSchema,
 		Map<String, String> headers, List<String> keep, Duration timeout) {
