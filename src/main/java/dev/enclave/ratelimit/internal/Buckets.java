@@ -3,6 +3,7 @@ package dev.enclave.ratelimit.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -29,11 +30,11 @@ interface Buckets {
 	Bucket tokens(ScopedLimits limits);
 
 	/**
-	 * Repairs what {@code failure} of a bucket operation says is broken, so that the
-	 * operation can be tried once more.
+	 * Repairs what {@code failure} of an operation on the buckets of {@code limits} says is
+	 * broken, so that the operation can be tried once more.
 	 * @return whether it was repaired; false: the failure stands
 	 */
-	default boolean recover(RuntimeException failure) {
+	default boolean recover(RuntimeException failure, List<ScopedLimits> limits) {
 		return false;
 	}
 

@@ -52,7 +52,7 @@ final class Limiter {
 
 	/** Counts one request in every scope and takes a concurrency lease for it. */
 	Decision admit(List<ScopedLimits> limits, UUID lease) {
-		return recovering(() -> admitOnce(limits, lease));
+		return recovering(limits, () -> admitOnce(limits, lease));
 	}
 
 	private Decision admitOnce(List<ScopedLimits> limits, UUID lease) {
@@ -105,7 +105,7 @@ final class Limiter {
 	 * negative), so a huge request is possible but never free.
 	 */
 	Decision reserve(List<ScopedLimits> limits, long tokens) {
-		return recovering(() -> reserveOnce(limits, tokens));
+		return recovering(limits, () -> reserveOnce(limits, tokens));
 	}
 
 	private Decision reserveOnce(List<ScopedLimits> limits, long tokens) {
@@ -143,7 +143,7 @@ final class Limiter {
 
 	/** Charges ({@code delta > 0}) or refunds ({@code delta < 0}) tokens in every scope. */
 	void adjust(List<ScopedLimits> limits, long delta) {
-		recovering(() -> {
+		recovering(limits, () -> {
 			adjustOnce(limits, delta);
 			return null;
 		});
@@ -179,7 +179,7 @@ final class Limiter {
 					// Kept for the next pass: a refund is owed, not optional.
 					this.refunds.merge(scoped, tokens, Long::sum);
 					// A swept row: the next pass credits it to a fresh copy.
-					this.buckets.recover(ex);
+					this.buckets.recover(ex, List.of(scoped));
 					throw ex;
 				}
 			}
@@ -191,12 +191,12 @@ final class Limiter {
 	 * first attempt that failed half-way may have counted a request or tokens in some scope
 	 * already: the second counts them again, which only ever makes a limit stricter.
 	 */
-	private <T> T recovering(Supplier<T> operation) {
+	private <T> T recovering(List<ScopedLimits> limits, Supplier<T> operation) {
 		try {
 			return operation.get();
 		}
 		catch (RuntimeException ex) {
-			if (!this.buckets.recover(ex)) {
+			if (!this.buckets.recover(ex, limits)) {
 				throw ex;
 			}
 			return operation.get();

@@ -1,6 +1,7 @@
 package dev.enclave.ratelimit.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -114,27 +115,37 @@ final class PostgresBuckets implements Buckets, AutoCloseable {
 
 	/**
 	 * Recovers from a local copy whose row is gone (a full bucket expires, and any replica may
-	 * sweep it): every copy that can no longer be charged is dropped, so the next request makes
-	 * a fresh one on a new row. What such a copy spent uncharged is lost, at most its allowance,
-	 * from a bucket that was full when it was swept.
+	 * sweep it): each copy of these scopes' buckets that can no longer be charged is dropped,
+	 * so the next attempt makes a fresh one on a new row. What such a copy spent uncharged is
+	 * lost, at most its allowance, from a bucket that was full when it was swept.
 	 */
 	@Override
-	public boolean recover(RuntimeException failure) {
+	public boolean recover(RuntimeException failure, List<ScopedLimits> limits) {
 		if (!bucketNotFound(failure)) {
 			return false;
 		}
-		for (Map.Entry<String, BucketProxy> copy : this.local.asMap().entrySet()) {
-			try {
-				copy.getValue().getOptimizationController().syncImmediately();
-			}
-			catch (RuntimeException ex) {
-				if (!bucketNotFound(ex)) {
-					throw ex;
-				}
-				this.local.asMap().remove(copy.getKey(), copy.getValue());
-			}
+		for (ScopedLimits scoped : limits) {
+			dropIfGone(Buckets.requestsName(scoped));
+			dropIfGone(Buckets.tokensName(scoped));
 		}
 		return true;
+	}
+
+	/** Charges the copy of {@code name}, or drops it when its row is gone. */
+	private void dropIfGone(String name) {
+		BucketProxy copy = this.local.getIfPresent(name);
+		if (copy == null) {
+			return;
+		}
+		try {
+			copy.getOptimizationController().syncImmediately();
+		}
+		catch (RuntimeException ex) {
+			if (!bucketNotFound(ex)) {
+				throw ex;
+			}
+			this.local.asMap().remove(name, copy);
+		}
 	}
 
 	private static boolean bucketNotFound(Throwable failure) {
