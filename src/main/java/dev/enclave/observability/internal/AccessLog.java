@@ -10,6 +10,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,14 +29,20 @@ import org.springframework.web.server.WebFilterChain;
  * It hangs off the HTTP server observation, which ends only after the response is complete,
  * error handling included, so the status is the one the client saw. The route template
  * ({@code /api/v1/conversations/{id}}), never the raw path or query, is logged: paths and
- * queries can carry identifiers and search terms. The trace id comes with the log line's
- * tracing context.
+ * queries can carry identifiers and search terms. The trace id is the response's.
  */
 final class AccessLog implements ObservationHandler<ServerRequestObservationContext> {
 
 	private static final Logger log = LoggerFactory.getLogger("enclave.access");
 
 	private static final String BYTES = AccessLog.class.getName() + ".bytes";
+
+	/**
+	 * The trace id is the one the client was given in this W3C header: no tracing scope is
+	 * open when the request ends (context propagation is limited), so it cannot come from
+	 * the log line's context.
+	 */
+	private static final String TRACEPARENT = "traceparent";
 
 	private final Duration slowThreshold;
 
@@ -65,8 +72,12 @@ final class AccessLog implements ObservationHandler<ServerRequestObservationCont
 		int code = context.isConnectionAborted() ? 499 : (status != null) ? status.value() : 200;
 		String route = (context.getPathPattern() != null) ? context.getPathPattern() : "UNMATCHED";
 		boolean slow = millis >= this.slowThreshold.toMillis();
-		log.atLevel(slow ? Level.WARN : Level.INFO)
-			.addKeyValue("http.method", context.getCarrier().getMethod().name())
+		LoggingEventBuilder line = log.atLevel(slow ? Level.WARN : Level.INFO);
+		String traceparent = response.getHeaders().getFirst(TRACEPARENT);
+		if (traceparent != null && traceparent.length() >= 35) {
+			line = line.addKeyValue("traceId", traceparent.substring(3, 35));
+		}
+		line.addKeyValue("http.method", context.getCarrier().getMethod().name())
 			.addKeyValue("http.route", route)
 			.addKeyValue("http.status", code)
 			.addKeyValue("duration_ms", millis)

@@ -150,17 +150,32 @@ final class Limiter {
 	}
 
 	private void adjustOnce(List<ScopedLimits> limits, long delta) {
+		if (delta < 0 && deferRefund(limits, -delta)) {
+			return;
+		}
 		for (ScopedLimits scoped : limits) {
 			if (delta > 0) {
 				this.buckets.tokens(scoped).consumeIgnoringRateLimits(delta);
-			}
-			else if (delta < 0 && this.refunds != null) {
-				this.refunds.merge(scoped, -delta, Long::sum);
 			}
 			else if (delta < 0) {
 				this.buckets.tokens(scoped).addTokens(-delta);
 			}
 		}
+	}
+
+	/**
+	 * Notes a refund of {@code tokens} in every scope for the next {@link #creditRefunds()},
+	 * without touching the store, so it never blocks.
+	 * @return false when refunds are credited at once, by {@link #adjust}
+	 */
+	boolean deferRefund(List<ScopedLimits> limits, long tokens) {
+		if (this.refunds == null) {
+			return false;
+		}
+		for (ScopedLimits scoped : limits) {
+			this.refunds.merge(scoped, tokens, Long::sum);
+		}
+		return true;
 	}
 
 	/** Credits the refunds that waited: one store call per scope, however many requests settled. */

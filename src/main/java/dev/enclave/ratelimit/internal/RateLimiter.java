@@ -239,6 +239,10 @@ final class RateLimiter implements TokenBudget {
 			if (!this.settled.compareAndSet(false, true) || delta == 0) {
 				return Mono.empty();
 			}
+			if (delta < 0 && RateLimiter.this.limiter.deferRefund(this.limits, -delta)) {
+				// The usual end of a request (it used less than it reserved) needs no store call, so no hop.
+				return Mono.empty();
+			}
 			return RateLimiter.this.store.unguarded(() -> {
 				RateLimiter.this.limiter.adjust(this.limits, delta);
 				return Boolean.TRUE;
