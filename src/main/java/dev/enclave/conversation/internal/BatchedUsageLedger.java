@@ -14,12 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.enclave.conversation.UsageLedger;
 import dev.enclave.conversation.UsageRecord;
 import dev.enclave.identity.Principal;
+import dev.enclave.shared.Periodic;
 import io.r2dbc.spi.R2dbcTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
@@ -63,7 +65,7 @@ final class BatchedUsageLedger implements UsageLedger, AutoCloseable {
 		this.db = db;
 		this.clock = clock;
 		this.maxPending = maxPending;
-		this.ticker = Flux.interval(every, every).concatMap((tick) -> flush().onErrorResume((failure) -> {
+		this.ticker = Periodic.every(every, every, Schedulers.parallel(), () -> flush().onErrorResume((failure) -> {
 			log.warn("Could not write {} usage rows ({}); retrying at the next flush", this.size.get(),
 					failure.getClass().getSimpleName());
 			return Mono.empty();

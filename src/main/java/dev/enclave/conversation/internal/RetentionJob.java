@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.enclave.identity.AuditEvent;
 import dev.enclave.identity.AuditLog;
+import dev.enclave.shared.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -74,12 +75,11 @@ final class RetentionJob implements SmartLifecycle {
 	@Override
 	public void start() {
 		Duration every = this.settings.retentionInterval();
-		this.schedule = Flux.interval(every, every, Schedulers.boundedElastic())
-			.onBackpressureDrop()
-			.concatMap((tick) -> runOnce().onErrorResume((ex) -> {
+		this.schedule = Periodic
+			.every(every, every, Schedulers.boundedElastic(), () -> runOnce().onErrorResume((ex) -> {
 				log.warn("Retention pass failed; the next pass retries: {}", ex.toString());
 				return Mono.empty();
-			}), 0)
+			}))
 			.subscribe((erased) -> {
 				if (erased > 0) {
 					log.info("Retention erased {} conversations", erased);

@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.enclave.shared.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The {@code last_used_at} of API keys, written in one batch every flush interval instead of
@@ -36,7 +37,7 @@ final class LastUsedKeys implements AutoCloseable {
 	LastUsedKeys(ApiKeyStore store, Clock clock, Duration every) {
 		this.store = store;
 		this.clock = clock;
-		this.ticker = Flux.interval(every, every).concatMap((tick) -> flush().onErrorResume((failure) -> {
+		this.ticker = Periodic.every(every, every, Schedulers.parallel(), () -> flush().onErrorResume((failure) -> {
 			log.warn("Could not record when API keys were last used ({}); retrying at the next flush",
 					failure.getClass().getSimpleName());
 			return Mono.empty();

@@ -3,13 +3,13 @@ package dev.enclave.tools.internal;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.enclave.observability.EnclaveMeter;
+import dev.enclave.shared.Periodic;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -54,13 +54,13 @@ final class ApprovalSweeper implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.schedule = Flux.interval(this.settings.sweepInterval().dividedBy(10), this.settings.sweepInterval(),
-				this.scheduler)
-			.onBackpressureDrop()
-			.concatMap((tick) -> sweep().onErrorResume((ex) -> {
-				log.warn("Expiring tool approvals failed; the next sweep retries: {}", ex.getClass().getSimpleName());
-				return Mono.empty();
-			}), 0)
+		this.schedule = Periodic
+			.every(this.settings.sweepInterval().dividedBy(10), this.settings.sweepInterval(), this.scheduler,
+					() -> sweep().onErrorResume((ex) -> {
+						log.warn("Expiring tool approvals failed; the next sweep retries: {}",
+								ex.getClass().getSimpleName());
+						return Mono.empty();
+					}))
 			.subscribe((expired) -> {
 				if (expired > 0) {
 					log.info("Expired {} tool calls that nobody approved in time", expired);

@@ -17,6 +17,7 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.inference.ModelDescriptor;
 import dev.enclave.inference.ModelKind;
+import dev.enclave.shared.Periodic;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -90,13 +91,13 @@ public final class RemoteModels implements AutoCloseable {
 		if (this.backends.isEmpty()) {
 			return;
 		}
-		this.checks = Flux.interval(Duration.ZERO, this.upstream.healthInterval(), Schedulers.parallel())
-			.onBackpressureDrop()
-			.concatMap((tick) -> Flux.fromIterable(this.backends)
-				.flatMap((backend) -> {
-					BackendHealth before = backend.health();
-					return backend.check(this.upstream.healthTimeout()).doOnNext((after) -> logChange(backend, before, after));
-				}))
+		this.checks = Periodic
+			.every(Duration.ZERO, this.upstream.healthInterval(), Schedulers.parallel(),
+					() -> Flux.fromIterable(this.backends).flatMap((backend) -> {
+						BackendHealth before = backend.health();
+						return backend.check(this.upstream.healthTimeout())
+							.doOnNext((after) -> logChange(backend, before, after));
+					}))
 			.subscribe();
 	}
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import dev.enclave.shared.Periodic;
 import dev.enclave.tools.internal.DynamicTools;
 import dev.enclave.tools.internal.ToolFailure;
 import dev.enclave.tools.internal.ToolsSettings;
@@ -19,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -74,11 +74,8 @@ final class McpConnection implements McpCalls {
 
 	/** Connects now, in the background, and checks the connection every {@code checkInterval} on {@code timer}. */
 	void start(Scheduler timer) {
-		this.checks = Flux.interval(Duration.ZERO, this.settings.checkInterval(), timer)
-			// A check that outlasts the interval is not queued behind: the next tick after it will do.
-			.onBackpressureDrop()
-			.concatMap((tick) -> check(), 1)
-			.subscribe();
+		// A check that outlasts the interval is not queued behind: the next tick after it will do.
+		this.checks = Periodic.every(Duration.ZERO, this.settings.checkInterval(), timer, this::check).subscribe();
 	}
 
 	/** Stops checking and closes the connection (a stdio server is stopped); called where blocking is allowed. */
