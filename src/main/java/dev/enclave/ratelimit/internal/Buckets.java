@@ -3,7 +3,6 @@ package dev.enclave.ratelimit.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -28,15 +27,6 @@ interface Buckets {
 
 	/** Tokens of a scope: bandwidth 0 per minute, bandwidth 1 per day. */
 	Bucket tokens(ScopedLimits limits);
-
-	/**
-	 * Repairs what {@code failure} of an operation on the buckets of {@code limits} says is
-	 * broken, so that the operation can be tried once more.
-	 * @return whether it was repaired; false: the failure stands
-	 */
-	default boolean recover(RuntimeException failure, List<ScopedLimits> limits) {
-		return false;
-	}
 
 	static String requestsName(ScopedLimits limits) {
 		return "r:" + limits.scope().storeKey() + ":" + limits.tier().requestsPerMinute();

@@ -20,6 +20,13 @@ interface Leases {
 	boolean acquire(UUID lease, List<ScopedLimits> limits);
 
 	/**
+	 * Takes a lease in every scope without blocking, where that can be decided here (a slot
+	 * this replica already holds); otherwise takes nothing.
+	 * @return whether the lease was taken; false: ask {@link #acquire}
+	 */
+	boolean acquireLocally(UUID lease, List<ScopedLimits> limits);
+
+	/**
 	 * Gives a lease back, at once and without blocking. A lease not taken yet is remembered
 	 * for a while, so that a take still under way when its caller gave up (a timeout) gives
 	 * it back at once.

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 import dev.enclave.ratelimit.internal.Decision.Limit;
 import io.github.bucket4j.Bucket;
@@ -17,8 +16,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The limit checks, on whichever store: every scope of a request (its key or user, and its
  * tenant) must pass, and a request refused by one scope gives back what the others took, so
- * a refusal costs nothing. These calls block on the store; {@link RateLimiter} runs them off
- * the event loop.
+ * a refusal costs nothing. {@link #admit} and {@link #reserve} block on a shared store;
+ * {@link RateLimiter} runs them off the event loop, and first tries {@link #admitLocally} and
+ * {@link #reserveLocally}, which never block: they decide on what this replica holds (its
+ * {@link Grants} and free concurrency slots), or on buckets in memory.
  */
 final class Limiter {
 
@@ -35,42 +36,164 @@ final class Limiter {
 	/** Refunds not credited yet, by scope; null when every refund is credited at once. */
 	private final @Nullable Map<ScopedLimits, Long> refunds;
 
+	/** What this replica took from a shared store ahead of need; null: nothing is. */
+	private final @Nullable Grants grants;
+
+	/** Whether the buckets are in this JVM, so that every decision is local and never blocks. */
+	private final boolean inMemory;
+
+	/** Limits of a single node: buckets and leases in memory, nothing blocks. */
 	Limiter(Buckets buckets, Leases leases) {
-		this(buckets, leases, false);
+		this.buckets = buckets;
+		this.leases = leases;
+		this.refunds = null;
+		this.grants = null;
+		this.inMemory = true;
 	}
 
 	/**
-	 * @param batchRefunds whether refunds wait for {@link #creditRefunds()}: a shared store
-	 * would otherwise take one transaction per settled request to give back what it did not
-	 * use. A refund that waits only ever makes a limit stricter for that while, never looser.
+	 * Limits in a shared store. Refunds wait for {@link #creditRefunds()}: the store would
+	 * otherwise take one transaction per settled request to give back what it did not use. A
+	 * refund that waits only ever makes a limit stricter for that while, never looser.
+	 * @param grants what the replica takes ahead of need, or null to check every request in the store
 	 */
-	Limiter(Buckets buckets, Leases leases, boolean batchRefunds) {
+	Limiter(Buckets buckets, Leases leases, @Nullable Grants grants) {
 		this.buckets = buckets;
 		this.leases = leases;
-		this.refunds = batchRefunds ? new ConcurrentHashMap<>() : null;
+		this.refunds = new ConcurrentHashMap<>();
+		this.grants = grants;
+		this.inMemory = false;
+	}
+
+	/**
+	 * Admits a request without blocking, when that can be decided here: on buckets in memory,
+	 * or on this replica's fresh grants of every scope and a free concurrency slot it holds.
+	 * @return the decision, or null when only the store can decide ({@link #admit})
+	 */
+	@Nullable Decision admitLocally(List<ScopedLimits> limits, UUID lease) {
+		if (this.inMemory) {
+			return admit(limits, lease);
+		}
+		if (this.grants == null) {
+			return null;
+		}
+		LimitStatus tightest = null;
+		int spent = 0;
+		for (ScopedLimits scoped : limits) {
+			long[] available = this.grants.spend(Buckets.requestsName(scoped), 1);
+			if (available == null) {
+				break;
+			}
+			spent++;
+			tightest = tighter(tightest, LimitStatus.of(scoped.tier().requestsPerMinute(), available[0], Buckets.MINUTE));
+		}
+		LimitStatus tokens = (spent == limits.size()) ? peekTokensLocally(limits) : null;
+		if (tokens == null || !this.leases.acquireLocally(lease, limits)) {
+			for (int i = 0; i < spent; i++) {
+				// A grant taken back meanwhile keeps the token from the store: stricter, never looser.
+				this.grants.giveBack(Buckets.requestsName(limits.get(i)), 1);
+			}
+			return null;
+		}
+		return new Decision(null, Duration.ZERO, tightest, tokens);
+	}
+
+	/** The tightest token limit as this replica knows it from fresh grants; null when any scope is unknown. */
+	private @Nullable LimitStatus peekTokensLocally(List<ScopedLimits> limits) {
+		LimitStatus tightest = null;
+		for (ScopedLimits scoped : limits) {
+			long[] available = (this.grants != null) ? this.grants.peek(Buckets.tokensName(scoped)) : null;
+			if (available == null) {
+				return null;
+			}
+			tightest = tighter(tightest, tokenStatus(scoped.tier(), available));
+		}
+		return tightest;
+	}
+
+	/**
+	 * Reserves tokens without blocking, when that can be decided here: on buckets in memory,
+	 * or on this replica's fresh token grants of every scope.
+	 * @return the decision, or null when only the store can decide ({@link #reserve})
+	 */
+	@Nullable Decision reserveLocally(List<ScopedLimits> limits, long tokens) {
+		if (this.inMemory) {
+			return reserve(limits, tokens);
+		}
+		if (this.grants == null) {
+			return null;
+		}
+		LimitStatus tightest = null;
+		int spent = 0;
+		for (ScopedLimits scoped : limits) {
+			long[] available = this.grants.spend(Buckets.tokensName(scoped), tokens);
+			if (available == null) {
+				break;
+			}
+			spent++;
+			tightest = tighter(tightest, tokenStatus(scoped.tier(), available));
+		}
+		if (spent < limits.size()) {
+			for (int i = 0; i < spent; i++) {
+				this.grants.giveBack(Buckets.tokensName(limits.get(i)), tokens);
+			}
+			return null;
+		}
+		return new Decision(null, Duration.ZERO, null, tightest);
+	}
+
+	/**
+	 * Settles a reservation without blocking, when that can be done here: a refund waits for
+	 * the next credit (or joins the grant it came from), a charge is taken from fresh grants.
+	 * @return false when only the store can ({@link #adjust})
+	 */
+	boolean adjustLocally(List<ScopedLimits> limits, long delta) {
+		if (this.inMemory) {
+			adjust(limits, delta);
+			return true;
+		}
+		if (delta < 0) {
+			return deferRefund(limits, -delta);
+		}
+		if (delta == 0) {
+			return true;
+		}
+		return reserveLocally(limits, delta) != null;
 	}
 
 	/** Counts one request in every scope and takes a concurrency lease for it. */
 	Decision admit(List<ScopedLimits> limits, UUID lease) {
-		return recovering(limits, () -> admitOnce(limits, lease));
-	}
-
-	private Decision admitOnce(List<ScopedLimits> limits, UUID lease) {
 		List<Bucket> taken = new ArrayList<>();
 		LimitStatus tightest = null;
 		Duration wait = Duration.ZERO;
 		for (ScopedLimits scoped : limits) {
 			Bucket bucket = this.buckets.requests(scoped);
-			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
 			long capacity = scoped.tier().requestsPerMinute();
-			LimitStatus status = LimitStatus.of(capacity, Math.max(0, probe.getRemainingTokens()), Buckets.MINUTE);
-			tightest = (tightest == null) ? status : LimitStatus.tighter(tightest, status);
+			long extra = (this.grants != null) ? this.grants.wanted(Buckets.requestsName(scoped), capacity, 1) : 0;
+			// The request's own token and a grant for the next ones, in one transaction; near the
+			// limit, where the grant does not fit, just the request's.
+			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1 + extra);
+			if (!probe.isConsumed() && extra > 0) {
+				extra = 0;
+				probe = bucket.tryConsumeAndReturnRemaining(1);
+			}
+			long remaining = Math.max(0, probe.getRemainingTokens());
 			if (probe.isConsumed()) {
 				taken.add(bucket);
+				if (this.grants != null) {
+					remaining = this.grants.topUp(Buckets.requestsName(scoped), scoped, false, extra,
+							new long[] { remaining })[0];
+				}
 			}
 			else {
 				wait = max(wait, Duration.ofNanos(probe.getNanosToWaitForRefill()));
+				if (this.grants != null) {
+					// Remembered, so that the next request here does not try for a grant that cannot fit.
+					this.grants.topUp(Buckets.requestsName(scoped), scoped, false, 0, new long[] { remaining });
+				}
 			}
+			LimitStatus status = LimitStatus.of(capacity, remaining, Buckets.MINUTE);
+			tightest = (tightest == null) ? status : LimitStatus.tighter(tightest, status);
 		}
 		if (!wait.isZero() || taken.size() < limits.size()) {
 			taken.forEach((bucket) -> bucket.addTokens(1));
@@ -93,8 +216,16 @@ final class Limiter {
 	@Nullable LimitStatus peekTokens(List<ScopedLimits> limits) {
 		LimitStatus tightest = null;
 		for (ScopedLimits scoped : limits) {
-			VerboseResult<Long> result = this.buckets.tokens(scoped).asVerbose().getAvailableTokens();
-			tightest = tighter(tightest, tokenStatus(scoped.tier(), result.getDiagnostics().getAvailableTokensPerEachBandwidth()));
+			long[] available = (this.grants != null) ? this.grants.peek(Buckets.tokensName(scoped)) : null;
+			if (available == null) {
+				VerboseResult<Long> result = this.buckets.tokens(scoped).asVerbose().getAvailableTokens();
+				available = result.getDiagnostics().getAvailableTokensPerEachBandwidth();
+				if (this.grants != null) {
+					// Remembered, so that requests decided here can say it for a while.
+					available = this.grants.topUp(Buckets.tokensName(scoped), scoped, true, 0, available);
+				}
+			}
+			tightest = tighter(tightest, tokenStatus(scoped.tier(), available));
 		}
 		return tightest;
 	}
@@ -105,19 +236,21 @@ final class Limiter {
 	 * negative), so a huge request is possible but never free.
 	 */
 	Decision reserve(List<ScopedLimits> limits, long tokens) {
-		return recovering(limits, () -> reserveOnce(limits, tokens));
-	}
-
-	private Decision reserveOnce(List<ScopedLimits> limits, long tokens) {
 		List<Bucket> taken = new ArrayList<>();
 		LimitStatus tightest = null;
 		Duration wait = Duration.ZERO;
 		Limit refused = null;
 		for (ScopedLimits scoped : limits) {
 			Tier tier = scoped.tier();
-			long now = Math.min(tokens, Math.min(tier.tokensPerMinute(), tier.tokensPerDay()));
+			long capacity = Math.min(tier.tokensPerMinute(), tier.tokensPerDay());
+			long now = Math.min(tokens, capacity);
+			long extra = (this.grants != null) ? this.grants.wanted(Buckets.tokensName(scoped), capacity, now) : 0;
 			Bucket bucket = this.buckets.tokens(scoped);
-			VerboseResult<ConsumptionProbe> result = bucket.asVerbose().tryConsumeAndReturnRemaining(now);
+			VerboseResult<ConsumptionProbe> result = bucket.asVerbose().tryConsumeAndReturnRemaining(now + extra);
+			if (!result.getValue().isConsumed() && extra > 0) {
+				extra = 0;
+				result = bucket.asVerbose().tryConsumeAndReturnRemaining(now);
+			}
 			long[] available = result.getDiagnostics().getAvailableTokensPerEachBandwidth();
 			if (result.getValue().isConsumed()) {
 				taken.add(bucket);
@@ -125,12 +258,19 @@ final class Limiter {
 					bucket.consumeIgnoringRateLimits(tokens - now);
 					available = new long[] { available[0] - (tokens - now), available[1] - (tokens - now) };
 				}
+				if (this.grants != null) {
+					available = this.grants.topUp(Buckets.tokensName(scoped), scoped, true, extra, available);
+				}
 			}
 			else {
 				wait = max(wait, Duration.ofNanos(result.getValue().getNanosToWaitForRefill()));
 				// The day's budget is the one to name when it is short: waiting out the minute would not help.
 				Limit limit = (available[Buckets.DAY_BANDWIDTH] < now) ? Limit.TOKENS_PER_DAY : Limit.TOKENS_PER_MINUTE;
 				refused = (refused == Limit.TOKENS_PER_DAY) ? refused : limit;
+				if (this.grants != null) {
+					// Remembered, so that the next request here does not try for a grant that cannot fit.
+					available = this.grants.topUp(Buckets.tokensName(scoped), scoped, true, 0, available);
+				}
 			}
 			tightest = tighter(tightest, tokenStatus(tier, available));
 		}
@@ -143,13 +283,6 @@ final class Limiter {
 
 	/** Charges ({@code delta > 0}) or refunds ({@code delta < 0}) tokens in every scope. */
 	void adjust(List<ScopedLimits> limits, long delta) {
-		recovering(limits, () -> {
-			adjustOnce(limits, delta);
-			return null;
-		});
-	}
-
-	private void adjustOnce(List<ScopedLimits> limits, long delta) {
 		if (delta < 0 && deferRefund(limits, -delta)) {
 			return;
 		}
@@ -173,9 +306,38 @@ final class Limiter {
 			return false;
 		}
 		for (ScopedLimits scoped : limits) {
-			this.refunds.merge(scoped, tokens, Long::sum);
+			// Into the grant the tokens came from, when there is one: spendable here at once.
+			if (this.grants == null || !this.grants.giveBack(Buckets.tokensName(scoped), tokens)) {
+				this.refunds.merge(scoped, tokens, Long::sum);
+			}
 		}
 		return true;
+	}
+
+	/**
+	 * Gives what is left of grants older than their age back to the store (of every grant when
+	 * {@code all}: a graceful shutdown), one store call per grant, so tokens a replica does not
+	 * spend return to the others.
+	 */
+	void returnGrants(boolean all) {
+		if (this.grants == null) {
+			return;
+		}
+		RuntimeException failed = null;
+		for (Grants.Unspent unspent : this.grants.expire(all)) {
+			try {
+				Bucket bucket = unspent.tokenBucket() ? this.buckets.tokens(unspent.limits())
+						: this.buckets.requests(unspent.limits());
+				bucket.addTokens(unspent.tokens());
+			}
+			catch (RuntimeException ex) {
+				// Lost to the store until the bucket refills: stricter for that while, never looser.
+				failed = ex;
+			}
+		}
+		if (failed != null) {
+			throw failed;
+		}
 	}
 
 	/** Credits the refunds that waited: one store call per scope, however many requests settled. */
@@ -193,28 +355,9 @@ final class Limiter {
 				catch (RuntimeException ex) {
 					// Kept for the next pass: a refund is owed, not optional.
 					this.refunds.merge(scoped, tokens, Long::sum);
-					// A swept row: the next pass credits it to a fresh copy.
-					this.buckets.recover(ex, List.of(scoped));
 					throw ex;
 				}
 			}
-		}
-	}
-
-	/**
-	 * Runs a bucket operation, and once more when the store could repair what failed it. A
-	 * first attempt that failed half-way may have counted a request or tokens in some scope
-	 * already: the second counts them again, which only ever makes a limit stricter.
-	 */
-	private <T> T recovering(List<ScopedLimits> limits, Supplier<T> operation) {
-		try {
-			return operation.get();
-		}
-		catch (RuntimeException ex) {
-			if (!this.buckets.recover(ex, limits)) {
-				throw ex;
-			}
-			return operation.get();
 		}
 	}
 

@@ -34,6 +34,12 @@ final class MemoryLeases implements Leases {
 		return true;
 	}
 
+	/** Counted in memory: as local as it gets. */
+	@Override
+	public boolean acquireLocally(UUID lease, List<ScopedLimits> limits) {
+		return acquire(lease, limits);
+	}
+
 	@Override
 	public synchronized @Nullable Runnable release(UUID lease) {
 		List<String> scopes = this.held.remove(lease);

@@ -167,6 +167,30 @@ final class PostgresLeases implements Leases, AutoCloseable {
 		return true;
 	}
 
+	/** Takes a free slot this replica holds in every scope, or none: no store call, no blocking. */
+	@Override
+	public boolean acquireLocally(UUID lease, List<ScopedLimits> limits) {
+		synchronized (this) {
+			for (ScopedLimits scoped : limits) {
+				Pool pool = this.pools.get(scoped.scope().storeKey());
+				// A lowered limit applies to the slots already held, too.
+				if (pool == null || pool.free.isEmpty() || pool.inUse >= scoped.tier().concurrentRequests()) {
+					return false;
+				}
+			}
+			Map<String, UUID> mine = new LinkedHashMap<>();
+			for (ScopedLimits scoped : limits) {
+				Pool pool = this.pools.get(scoped.scope().storeKey());
+				pool.spare = spareOf(scoped.tier().concurrentRequests());
+				mine.put(scoped.scope().storeKey(), pool.free.poll());
+				pool.inUse++;
+				pool.used = true;
+			}
+			this.taken.put(lease, mine);
+			return true;
+		}
+	}
+
 	/**
 	 * Inserts slots for each scope in one transaction: one for the request and up to the
 	 * scope's spare more, as long as the scope has room. Returns null, having inserted

@@ -66,8 +66,9 @@ class RateLimitConfiguration {
 		// Start even when the store is down: the failure mode decides per request what that means.
 		pool.setInitializationFailTimeout(-1);
 		HikariDataSource dataSource = new HikariDataSource(pool);
-		PostgresBuckets buckets = new PostgresBuckets(dataSource, time,
-				new PostgresBuckets.LocalAllowance(settings.localAllowance(), settings.localAllowanceMaxAge()));
+		PostgresBuckets buckets = new PostgresBuckets(dataSource, time);
+		Grants grants = (settings.localAllowance() > 0)
+				? new Grants(settings.localAllowance(), settings.localAllowanceMaxAge(), time) : null;
 		PostgresLeases leases = new PostgresLeases(dataSource, settings.leaseTtl(), settings.leaseSpare());
 		// One thread per pooled connection: JDBC work never waits on the event loop, and never queues unbounded.
 		Scheduler scheduler = Schedulers.newBoundedElastic(settings.poolSize(), 10_000, "ratelimit-store");
@@ -81,23 +82,24 @@ class RateLimitConfiguration {
 				renewEvery, TimeUnit.MILLISECONDS);
 		housekeeping.scheduleWithFixedDelay(() -> quietly("sweep full buckets", buckets::sweep), 10, 10,
 				TimeUnit.MINUTES);
-		Limiter limiter = new Limiter(buckets, leases, true);
+		Limiter limiter = new Limiter(buckets, leases, grants);
 		long syncEvery = Math.max(100, settings.localAllowanceMaxAge().toMillis());
 		housekeeping.scheduleWithFixedDelay(() -> {
 			quietly("credit token refunds", limiter::creditRefunds);
-			quietly("charge idle local allowances", buckets::syncIdle);
+			quietly("give unspent local allowances back", () -> limiter.returnGrants(false));
 			quietly("give spare concurrency slots back", leases::returnSpare);
 		}, syncEvery, syncEvery, TimeUnit.MILLISECONDS);
 		return new LimitStore(limiter, () -> {
 			housekeeping.shutdownNow();
 			// In order, stopping at the first failure: against a store that is down, each step
-			// would wait out the pool's connection timeout, and what is left is what a crash
-			// would lose (the README's bound).
+			// would wait out the pool's connection timeout. What is left is kept from the other
+			// replicas until the buckets refill, as after a crash (the README's bound): never spent twice.
 			boolean stored = quietly("credit token refunds before shutdown", limiter::creditRefunds)
-					&& quietly("charge local allowances before shutdown", buckets::close)
+					&& quietly("give local allowances back before shutdown", () -> limiter.returnGrants(true))
 					&& quietly("give free concurrency slots back before shutdown", leases::close);
 			if (!stored) {
-				log.warn("The rate limit store was unreachable at shutdown: this replica's uncharged spend is lost");
+				log.warn("The rate limit store was unreachable at shutdown: this replica's unspent allowances and "
+						+ "refunds return only as the buckets refill");
 			}
 			dataSource.close();
 		}, scheduler);

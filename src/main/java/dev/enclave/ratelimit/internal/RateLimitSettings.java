@@ -32,11 +32,13 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrentChecks limit checks in flight at once per replica (a semaphore
  * bulkhead); beyond it requests are shed with 503 {@code overloaded}
  * @param storeUrl a JDBC URL for the limit store when it is not Enclave's database
- * @param localAllowance the share of each limit (0 to 0.1) a replica may spend on its local
- * copy of a bucket before charging it to the store; 0 checks every request in the store.
- * With N replicas a limit can be exceeded by at most {@code N × localAllowance × limit}
- * @param localAllowanceMaxAge the longest a replica decides on its local copy before it
- * charges its spend and refreshes the copy
+ * @param localAllowance the share of each limit (0 to 0.1) a replica takes from the store
+ * ahead of need, in the transaction of a request it sends there, and spends without the
+ * store; 0 checks every request in the store. Limits stay exact: a token is counted in the
+ * store before any replica spends it. Another replica may be refused while up to that share
+ * sits unspent here
+ * @param localAllowanceMaxAge the longest a replica spends from what it took ahead before it
+ * asks the store again; what is left goes back to the store at the next pass
  * @param leaseSpare the share of each concurrency limit (0 to 0.5, rounded down, at most 64
  * slots) a replica may keep as free slots for its next requests, so that a request needs no
  * store transaction; concurrency stays exact, but another replica may be refused while that

@@ -65,7 +65,11 @@ final class RateLimiter implements TokenBudget {
 	Mono<Admission> admit(Principal caller) {
 		UUID lease = UUID.randomUUID();
 		return this.plans.limitsOf(caller)
-			.flatMap((limits) -> this.store.guarded(() -> this.limiter.admit(limits, lease)))
+			.flatMap((limits) -> {
+				// Decided on what this replica holds when it can be, without leaving the thread.
+				Decision local = this.limiter.admitLocally(limits, lease);
+				return (local != null) ? Mono.just(local) : this.store.guarded(() -> this.limiter.admit(limits, lease));
+			})
 			.map((decision) -> {
 				if (!decision.admitted()) {
 					throw refusal(decision);
@@ -101,13 +105,18 @@ final class RateLimiter implements TokenBudget {
 	public Mono<TokenReservation> reserve(Principal caller, long tokens) {
 		long wanted = Math.max(0, tokens);
 		return this.plans.limitsOf(caller)
-			.flatMap((limits) -> this.store.guarded(() -> this.limiter.reserve(limits, wanted)).map((decision) -> {
-				if (!decision.admitted()) {
-					throw refusal(decision);
-				}
-				this.metrics.decision("allowed", "tokens");
-				return (TokenReservation) new Reservation(limits, wanted, RateLimitHeaders.of(null, decision.tokens()));
-			}))
+			.flatMap((limits) -> {
+				Decision local = this.limiter.reserveLocally(limits, wanted);
+				Mono<Decision> decided = (local != null) ? Mono.just(local)
+						: this.store.guarded(() -> this.limiter.reserve(limits, wanted));
+				return decided.map((decision) -> {
+					if (!decision.admitted()) {
+						throw refusal(decision);
+					}
+					this.metrics.decision("allowed", "tokens");
+					return (TokenReservation) new Reservation(limits, wanted, RateLimitHeaders.of(null, decision.tokens()));
+				});
+			})
 			.onErrorResume((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, Unlimited::new));
 	}
 
@@ -239,7 +248,7 @@ final class RateLimiter implements TokenBudget {
 			if (!this.settled.compareAndSet(false, true) || delta == 0) {
 				return Mono.empty();
 			}
-			if (delta < 0 && RateLimiter.this.limiter.deferRefund(this.limits, -delta)) {
+			if (RateLimiter.this.limiter.adjustLocally(this.limits, delta)) {
 				// The usual end of a request (it used less than it reserved) needs no store call, so no hop.
 				return Mono.empty();
 			}

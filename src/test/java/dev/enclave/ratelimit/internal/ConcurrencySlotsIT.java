@@ -100,6 +100,14 @@ class ConcurrencySlotsIT {
 		}
 		assertThat(this.dataSource.transactions()).as("one transaction for the first request and 10 spare slots").isEqualTo(1);
 		assertThat(rows(key)).isEqualTo(11);
+		// Without the store at all: a free slot is taken here, and a scope with none here says so.
+		UUID local = UUID.randomUUID();
+		assertThat(replica.acquireLocally(local, List.of(key))).isTrue();
+		assertThat(replica.acquireLocally(UUID.randomUUID(), List.of(key, limits(100)))).as("no slot held for the second scope")
+			.isFalse();
+		assertThat(replica.release(local)).isNull();
+		assertThat(this.dataSource.transactions()).isEqualTo(1);
+		assertThat(replica.held(scope)).as("the refused local take kept nothing").isEqualTo(11);
 		replica.returnSpare();
 		assertThat(replica.held(scope)).as("used since the last pass: keeps its spare").isEqualTo(10);
 		assertThat(rows(key)).isEqualTo(10);

@@ -134,7 +134,7 @@ class LimiterTests {
 
 	@Test
 	void batchedRefundsWaitForTheirCreditAndAreNeverLost() {
-		Limiter batching = new Limiter(this.buckets, new MemoryLeases(), true);
+		Limiter batching = new Limiter(this.buckets, new MemoryLeases(), null);
 		List<ScopedLimits> plan = plan(tier(1000, 1000, 10_000, 100), tier(1000, 1000, 10_000, 100));
 		assertThat(batching.reserve(plan, 600).admitted()).isTrue();
 		batching.adjust(plan, -200);
@@ -146,6 +146,62 @@ class LimiterTests {
 		assertThat(this.buckets.tokens(plan.get(1)).getAvailableTokens()).isEqualTo(700);
 		batching.creditRefunds();
 		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).as("credited once").isEqualTo(700);
+	}
+
+	@Test
+	void aGrantIsCountedInTheStoreBeforeAnyOfItIsSpentAndUnspentTokensGoBack() {
+		Limiter replica = new Limiter(this.buckets, new MemoryLeases(),
+				new Grants(0.1, Duration.ofSeconds(1), Buckets.timeMeter(this.clock)));
+		List<ScopedLimits> plan = plan(tier(100, 100_000, 1_000_000, 100), tier(600, 100_000, 1_000_000, 100));
+		// Nothing held yet: only the store can decide, and the first store call takes the grants.
+		assertThat(replica.admitLocally(plan, lease())).isNull();
+		Decision first = replica.admit(plan, lease());
+		assertThat(first.admitted()).isTrue();
+		// The store counted the request and a grant of 10 % of each limit at once.
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(100 - 1 - 10);
+		assertThat(this.buckets.requests(plan.get(1)).getAvailableTokens()).isEqualTo(600 - 1 - 60);
+		// The next ten are decided here, without the store; then the key's grant is spent.
+		for (int i = 0; i < 10; i++) {
+			Decision local = replica.admitLocally(plan, lease());
+			assertThat(local).isNotNull();
+			assertThat(local.admitted()).isTrue();
+			// What the client is told: the store's count plus what is still held here.
+			assertThat(local.requests().remaining()).isEqualTo(89 + 9 - i);
+		}
+		assertThat(replica.admitLocally(plan, lease())).isNull();
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).as("the store was not asked").isEqualTo(89);
+		// Younger than its age a grant stays; older, what is left goes back to the store.
+		replica.returnGrants(false);
+		assertThat(this.buckets.requests(plan.get(1)).getAvailableTokens()).isEqualTo(539);
+		this.clock.advance(Duration.ofSeconds(1));
+		replica.returnGrants(false);
+		// 1 s refilled 1 key request and 10 tenant requests; the tenant's 50 unspent came back.
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(89 + 1);
+		assertThat(this.buckets.requests(plan.get(1)).getAvailableTokens()).isEqualTo(539 + 10 + 50);
+		assertThat(replica.admitLocally(plan, lease())).as("nothing is held here any more").isNull();
+	}
+
+	@Test
+	void tokensReservedFromAGrantAreRefundedToItAndAChargeBeyondItGoesToTheStore() {
+		Limiter replica = new Limiter(this.buckets, new MemoryLeases(),
+				new Grants(0.1, Duration.ofSeconds(1), Buckets.timeMeter(this.clock)));
+		List<ScopedLimits> plan = plan(tier(100, 10_000, 1_000_000, 100), tier(1000, 100_000, 1_000_000, 100));
+		assertThat(replica.reserveLocally(plan, 500)).isNull();
+		assertThat(replica.reserve(plan, 500).admitted()).isTrue();
+		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).isEqualTo(10_000 - 500 - 1000);
+		Decision local = replica.reserveLocally(plan, 800);
+		assertThat(local).isNotNull();
+		assertThat(local.tokens().remaining()).isEqualTo(8500 + 200);
+		// A request that used 300 of its 800: the 500 join the grant at once, spendable here.
+		assertThat(replica.adjustLocally(plan, -500)).isTrue();
+		assertThat(replica.reserveLocally(plan, 700)).isNotNull();
+		// A charge the grant cannot cover (0 left) is the store's.
+		assertThat(replica.adjustLocally(plan, 50)).isFalse();
+		replica.adjust(plan, 50);
+		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).isEqualTo(8500 - 50);
+		// Nothing was counted twice or lost: a graceful shutdown gives the rest back.
+		replica.returnGrants(true);
+		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).isEqualTo(10_000 - 500 - 300 - 700 - 50);
 	}
 
 	private static UUID lease() {

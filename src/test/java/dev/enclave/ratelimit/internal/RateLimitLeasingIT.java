@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bound on locally leased allowances, proven on the real store: three replicas, each with
- * its own {@link PostgresBuckets} on one PostgreSQL and a 5 % allowance, share a 1,200
- * requests/minute limit under over twice that load for three simulated minutes on a clock the
- * test moves. In every
- * window, of every length, they admit at most what an exact limiter could plus
- * {@code N × allowance}; they admit nearly all of what it could; and they reach the store a
- * small fraction as often as an exact limiter does.
+ * Grants on the real store: three replicas, each with its own {@link Limiter} and
+ * {@link Grants} of 5 % on one PostgreSQL, share a requests/minute limit for three
+ * simulated minutes on a clock the test moves, deciding like {@link RateLimiter} does (on
+ * what the replica holds when it can, in the store otherwise) with the housekeeping pass every
+ * second. Under twice the limit they admit at most what an exact limiter allows, up to the lag
+ * of a grant's spend behind its count; under the limit they admit everything while reaching the
+ * store a small fraction as often as an exact limiter.
  */
 class RateLimitLeasingIT {
 
@@ -37,6 +37,14 @@ class RateLimitLeasingIT {
 	private static final Duration RUN = Duration.ofMinutes(3);
 
 	private static final Duration STEP = Duration.ofMillis(20);
+
+	private static final Duration MAX_AGE = Duration.ofSeconds(1);
+
+	/**
+	 * The longest a granted token waits between its count in the store and its spend: its age,
+	 * and the pass that gives it back once older.
+	 */
+	private static final Duration LAG = MAX_AGE.multipliedBy(2);
 
 	private final SteppedClock clock = new SteppedClock();
 
@@ -53,46 +61,51 @@ class RateLimitLeasingIT {
 	}
 
 	@Test
-	void replicasOverspendAtMostTheirAllowancesInAnyWindow() {
-		PostgresBuckets.LocalAllowance allowance = new PostgresBuckets.LocalAllowance(0.05, Duration.ofSeconds(1));
-		long perReplica = allowance.tokensOf(PER_MINUTE);
-		assertThat(perReplica).isEqualTo(60);
-		Run leased = run(allowance);
-		Run exact = run(new PostgresBuckets.LocalAllowance(0, Duration.ofSeconds(1)));
-
-		long bound = REPLICAS * perReplica;
+	void replicasNeverSpendMoreThanTheStoreCountedInAnyWindow() {
+		// 0.3 requests per 20 ms per replica: 2.25 × the limit's refill in all.
+		Run granted = run(0.05, 30, PER_MINUTE);
+		Run exact = run(0, 30, PER_MINUTE);
 		for (Duration window : List.of(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
 				Duration.ofMinutes(2))) {
-			long exactLimit = PER_MINUTE + Math.round(REFILL_PER_SECOND * window.toMillis() / 1000.0);
-			System.out.printf("Window %s: exact limiter allows %d; exact admitted at most %d, leased at most %d (bound %d)%n",
-					window, exactLimit, exact.mostIn(window), leased.mostIn(window), exactLimit + bound);
+			long exactLimit = allowedIn(window);
+			System.out.printf("Window %s: an exact limiter allows %d; exact admitted at most %d, granted at most %d"
+					+ " (bound %d)%n", window, exactLimit, exact.mostIn(window), granted.mostIn(window),
+					allowedIn(window.plus(LAG)));
 			assertThat(exact.mostIn(window)).as("exact, in a window of %s", window).isLessThanOrEqualTo(exactLimit);
-			assertThat(leased.mostIn(window)).as("leased, in a window of %s", window)
-				.isLessThanOrEqualTo(exactLimit + bound);
+			assertThat(granted.mostIn(window)).as("granted, in a window of %s", window)
+				.isLessThanOrEqualTo(allowedIn(window.plus(LAG)));
 		}
-		// In steady state, after the first burst, a minute admits the refill and at most the allowances.
-		long steady = leased.admittedBetween(Duration.ofMinutes(2), Duration.ofMinutes(3));
-		System.out.printf("Steady minute: exact %d, leased %d; store transactions: exact %d, leased %d for %d and %d"
-				+ " admitted%n", exact.admittedBetween(Duration.ofMinutes(2), Duration.ofMinutes(3)), steady,
-				exact.transactions(), leased.transactions(), exact.admitted(), leased.admitted());
-		assertThat(steady).isLessThanOrEqualTo(PER_MINUTE + bound);
-		// Not stingy either: a stale copy refuses for at most its age, so nearly all of the budget is used.
+		// Over the whole run, never more than the store counted: the limit is exact.
 		long budget = PER_MINUTE + Math.round(REFILL_PER_SECOND * RUN.toSeconds());
-		assertThat(leased.admitted()).isGreaterThanOrEqualTo(budget * 95 / 100);
+		assertThat(granted.admitted()).isLessThanOrEqualTo(budget);
+		// Not stingy either: what sits in a grant goes back within its lag, so nearly all of the budget is used.
+		assertThat(granted.admitted()).isGreaterThanOrEqualTo(budget * 95 / 100);
 		assertThat(exact.admitted()).isGreaterThanOrEqualTo(budget * 99 / 100);
-		// And the point of it: the store sees a small fraction of the transactions.
-		assertThat(leased.transactions() * 5).isLessThan(exact.transactions());
+		System.out.printf("Overloaded: exact admitted %d in %d store transactions, granted %d in %d%n", exact.admitted(),
+				exact.transactions(), granted.admitted(), granted.transactions());
+	}
+
+	@Test
+	void underTheLimitEveryRequestIsAdmittedWithFewStoreCalls() {
+		// A request per 20 ms per replica, 150 a second: three quarters of a 12,000 a minute limit's refill.
+		Run granted = run(0.05, 100, 12_000);
+		Run exact = run(0, 100, 12_000);
+		System.out.printf("Under the limit: exact admitted %d of %d in %d store transactions, granted %d of %d in %d%n",
+				exact.admitted(), exact.offered(), exact.transactions(), granted.admitted(), granted.offered(),
+				granted.transactions());
+		assertThat(exact.admitted()).isEqualTo(exact.offered());
+		assertThat(granted.admitted()).isEqualTo(granted.offered());
+		// The point of it: the store sees a small fraction of the transactions.
+		assertThat(granted.transactions() * 5).isLessThan(exact.transactions());
 	}
 
 	@Test
 	void concurrentRequestsOnAFreshOrSweptBucketAreAllDecided() throws Exception {
-		Limiter replica = new Limiter(new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock),
-				new PostgresBuckets.LocalAllowance(0.05, Duration.ofSeconds(1))), new MemoryLeases());
-		ScopedLimits key = limits();
+		Limiter replica = replica(0.05);
+		ScopedLimits key = limits(PER_MINUTE);
 		// A fresh bucket: its first requests arrive together.
 		assertThat(admitConcurrently(replica, key, 8, 20)).isEqualTo(160);
-		// Its row is swept by some replica (a full bucket expires) while this one keeps a copy,
-		// and the copy's next charge finds no row.
+		// Its row is swept by some replica (a full bucket expires) while this one holds a grant.
 		TestDatabase.update("DELETE FROM ratelimit_buckets");
 		this.clock.advance(Duration.ofSeconds(2));
 		assertThat(admitConcurrently(replica, key, 8, 20)).isEqualTo(160);
@@ -110,7 +123,7 @@ class RateLimitLeasingIT {
 					int admitted = 0;
 					for (int i = 0; i < each; i++) {
 						UUID lease = UUID.randomUUID();
-						if (replica.admit(List.of(key), lease).admitted()) {
+						if (decide(replica, List.of(key), lease).admitted()) {
 							admitted++;
 							replica.release(lease);
 						}
@@ -131,79 +144,95 @@ class RateLimitLeasingIT {
 	}
 
 	@Test
-	void aGracefulShutdownChargesWhatWasSpentLocally() {
-		PostgresBuckets first = new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock),
-				new PostgresBuckets.LocalAllowance(0.05, Duration.ofMinutes(1)));
-		ScopedLimits limits = limits();
-		for (int i = 0; i < 50; i++) {
-			assertThat(first.requests(limits).tryConsume(1)).isTrue();
+	void unspentGrantsGoBackOnceOlderThanTheirAgeAndAllAtAGracefulShutdown() {
+		Limiter replica = replica(0.05);
+		PostgresBuckets observer = new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock));
+		ScopedLimits limits = limits(PER_MINUTE);
+		for (int i = 0; i < 20; i++) {
+			assertThat(decide(replica, List.of(limits), UUID.randomUUID()).admitted()).isTrue();
 		}
-		PostgresBuckets second = new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock),
-				new PostgresBuckets.LocalAllowance(0, Duration.ofMinutes(1)));
-		// The first spent 50 on its copy after one charged request: the store knows of 1.
-		assertThat(second.requests(limits).getAvailableTokens()).isEqualTo(PER_MINUTE - 1);
-		first.close();
-		assertThat(second.requests(limits).getAvailableTokens()).isEqualTo(PER_MINUTE - 50);
+		// The first request took itself and a grant of 60 in one transaction; 19 were spent from the grant.
+		assertThat(available(observer, limits)).isEqualTo(PER_MINUTE - 61);
+		replica.returnGrants(false);
+		assertThat(available(observer, limits)).as("younger than its age: kept").isEqualTo(PER_MINUTE - 61);
+		this.clock.advance(Duration.ofMillis(500));
+		assertThat(decide(replica, List.of(limits), UUID.randomUUID()).admitted()).isTrue();
+		this.clock.advance(Duration.ofMillis(501));
+		replica.returnGrants(false);
+		// The 40 unspent came back, on top of 1.001 s of refill (20): 21 spent in all, and
+		// nothing was spent that the store had not counted first.
+		assertThat(available(observer, limits)).isEqualTo(PER_MINUTE - 61 + 20 + 40);
+		// A graceful shutdown gives back grants of any age.
+		ScopedLimits other = limits(PER_MINUTE);
+		assertThat(decide(replica, List.of(other), UUID.randomUUID()).admitted()).isTrue();
+		assertThat(available(observer, other)).isEqualTo(PER_MINUTE - 61);
+		replica.returnGrants(true);
+		assertThat(available(observer, other)).isEqualTo(PER_MINUTE - 1);
 	}
 
-	@Test
-	void anIdleCopyIsChargedOnceItIsOlderThanItsAge() {
-		PostgresBuckets replica = new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock),
-				new PostgresBuckets.LocalAllowance(0.05, Duration.ofSeconds(1)));
-		PostgresBuckets observer = new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock),
-				new PostgresBuckets.LocalAllowance(0, Duration.ofSeconds(1)));
-		ScopedLimits limits = limits();
-		for (int i = 0; i < 50; i++) {
-			assertThat(replica.requests(limits).tryConsume(1)).isTrue();
-		}
-		replica.syncIdle();
-		assertThat(observer.requests(limits).getAvailableTokens()).as("younger than its age: not charged yet")
-			.isEqualTo(PER_MINUTE - 1);
-		this.clock.advance(Duration.ofMillis(1001));
-		replica.syncIdle();
-		// Uncharged, the shared bucket would be full again: 1,199 and 1.001 s of refill (20) cap at
-		// 1,200. The 49 spent locally are charged after that refill, which is exactly the
-		// overspend the bound allows: the store could not know of them when it refilled.
-		assertThat(observer.requests(limits).getAvailableTokens()).isEqualTo(PER_MINUTE - 49);
-		assertThat(replica.localCopies()).isEqualTo(1);
+	/** Decides as {@link RateLimiter} does: on what the replica holds when it can, in the store otherwise. */
+	private static Decision decide(Limiter replica, List<ScopedLimits> limits, UUID lease) {
+		Decision local = replica.admitLocally(limits, lease);
+		return (local != null) ? local : replica.admit(limits, lease);
 	}
 
-	/** One simulated run: every replica offers about three times its share each step. */
-	private Run run(PostgresBuckets.LocalAllowance allowance) {
-		ScopedLimits key = limits();
+	private static long available(PostgresBuckets observer, ScopedLimits limits) {
+		return observer.requests(limits).getAvailableTokens();
+	}
+
+	private Limiter replica(double share) {
+		return new Limiter(new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock)), new MemoryLeases(),
+				(share > 0) ? new Grants(share, MAX_AGE, Buckets.timeMeter(this.clock)) : null);
+	}
+
+	/** What an exact limiter admits at most in a window of this length: a full bucket and the window's refill. */
+	private static long allowedIn(Duration window) {
+		return PER_MINUTE + Math.round(REFILL_PER_SECOND * window.toMillis() / 1000.0);
+	}
+
+	/**
+	 * One simulated run against a limit of {@code perMinute}: every replica offers a request with
+	 * {@code percent} % chance each step, and runs the housekeeping pass every second.
+	 */
+	private Run run(double share, int percent, long perMinute) {
+		ScopedLimits key = limits(perMinute);
 		List<Limiter> replicas = new ArrayList<>();
 		for (int i = 0; i < REPLICAS; i++) {
-			replicas.add(new Limiter(new PostgresBuckets(this.dataSource, Buckets.timeMeter(this.clock), allowance),
-					new MemoryLeases()));
+			replicas.add(replica(share));
 		}
 		Random random = new Random(17);
 		long start = this.clock.nanos();
 		long before = this.dataSource.transactions();
 		List<Long> admitted = new ArrayList<>();
+		long offered = 0;
+		long stepsPerPass = MAX_AGE.toNanos() / STEP.toNanos();
+		long step = 0;
 		for (long t = 0; t < RUN.toNanos(); t += STEP.toNanos()) {
 			for (Limiter replica : replicas) {
-				// 0.3 requests per 20 ms: 15 a second per replica, 2.25 × the limit's refill in all.
-				int offered = (random.nextInt(10) < 3) ? 1 : 0;
-				for (int i = 0; i < offered; i++) {
+				if (random.nextInt(100) < percent) {
+					offered++;
 					UUID lease = UUID.randomUUID();
-					if (replica.admit(List.of(key), lease).admitted()) {
+					if (decide(replica, List.of(key), lease).admitted()) {
 						admitted.add(this.clock.nanos() - start);
 						replica.release(lease);
 					}
 				}
 			}
 			this.clock.advance(STEP);
+			if (++step % stepsPerPass == 0) {
+				replicas.forEach((replica) -> replica.returnGrants(false));
+			}
 		}
-		return new Run(admitted, this.dataSource.transactions() - before);
+		return new Run(admitted, offered, this.dataSource.transactions() - before);
 	}
 
-	private static ScopedLimits limits() {
+	private static ScopedLimits limits(long perMinute) {
 		return new ScopedLimits(new Scope(Scope.Kind.KEY, UUID.randomUUID()),
-				new Tier(PER_MINUTE, 1_000_000, 10_000_000, 1_000_000));
+				new Tier(perMinute, 1_000_000, 10_000_000, 1_000_000));
 	}
 
-	/** The times (since the run's start) of admitted requests, in order, and the store transactions. */
-	private record Run(List<Long> times, long transactions) {
+	/** The times (since the run's start) of admitted requests, in order, what was offered, and the store transactions. */
+	private record Run(List<Long> times, long offered, long transactions) {
 
 		long admitted() {
 			return this.times.size();
