@@ -18,6 +18,8 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
@@ -56,6 +58,15 @@ class SecurityConfiguration {
 	ServerExchangeRejectedHandler firewallRejections(ErrorResponses errors) {
 		return (exchange, rejected) -> errors.write(exchange,
 				new ApiException(ErrorCode.INVALID_REQUEST, "The request path holds characters or segments that are not allowed"));
+	}
+
+	/** Spring Security's strict firewall, with its header rules checked without regular expressions. */
+	@Bean
+	ServerWebExchangeFirewall firewall() {
+		StrictServerWebExchangeFirewall firewall = new StrictServerWebExchangeFirewall();
+		firewall.setAllowedHeaderNames(HeaderCharacters::name);
+		firewall.setAllowedHeaderValues(HeaderCharacters::value);
+		return firewall;
 	}
 
 	@Bean

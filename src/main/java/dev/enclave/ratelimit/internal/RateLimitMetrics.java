@@ -1,5 +1,8 @@
 package dev.enclave.ratelimit.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import dev.enclave.observability.EnclaveMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +20,9 @@ final class RateLimitMetrics {
 	static final String REJECTIONS = EnclaveMeter.ADMISSION_REJECTIONS.getName();
 
 	private final MeterRegistry registry;
+
+	/** The decision counters by outcome and limit: both small fixed vocabularies. */
+	private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
 	/** Every reason a request may be refused, counted from zero so rates and alerts see them before the first. */
 	private static final String[] SHED = { "ratelimit_unavailable", "overloaded", "admission_saturated" };
@@ -37,12 +43,12 @@ final class RateLimitMetrics {
 	 * {@code tokens_per_day}, {@code tokens} (an admitted reservation) or {@code store}
 	 */
 	void decision(String outcome, String limit) {
-		Counter.builder(DECISIONS)
+		// Every admitted request counts twice: looked up once per pair, not registered per call.
+		this.decisions.computeIfAbsent(outcome + ' ' + limit, (key) -> Counter.builder(DECISIONS)
 			.description(EnclaveMeter.RATELIMIT_DECISIONS.description())
 			.tag("outcome", outcome)
 			.tag("limit", limit)
-			.register(this.registry)
-			.increment();
+			.register(this.registry)).increment();
 	}
 
 	/**
