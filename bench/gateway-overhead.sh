@@ -139,13 +139,20 @@ measure() {
 	echo "RESULT path=$name rate=$rate ${line#WRK } cpu_pct=$(( (after - before) * 100 / $(getconf CLK_TCK) / secs ))" | tee -a "$RESULTS"
 }
 
-# ttfb NAME URL KEY: time to the first byte of a streamed answer, over 200 sequential requests.
+# ttfb NAME URL KEY: time to the first byte of a streamed answer, over 200 sequential requests:
+# each on a new connection (as the first call of a client), then all on one kept-alive
+# connection (as an SDK's next calls), from the start of the request.
 ttfb() {
-	local name=$1 url=$2 key=$3
+	local name=$1 url=$2 key=$3 body='{"model":"stub","stream":true,"messages":[{"role":"user","content":"hi"}]}'
 	for _ in $(seq 200); do
 		curl -s -o /dev/null -w '%{time_starttransfer}\n' "$url" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-			-d '{"model":"stub","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+			-d "$body"
 	done | sort -n | awk -v name="$name" '{v[NR]=$1} END {printf "RESULT ttfb path=%s p50_ms=%.3f p90_ms=%.3f\n", name, v[int(NR*0.5)]*1000, v[int(NR*0.9)]*1000}' \
+		| tee -a "$RESULTS"
+	local requests=()
+	for _ in $(seq 200); do requests+=(-o /dev/null -d "$body" "$url"); done
+	curl -s -w '%{time_starttransfer}\n' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "${requests[@]}" \
+		| sort -n | awk -v name="$name" '{v[NR]=$1} END {printf "RESULT ttfb_keepalive path=%s p50_ms=%.3f p90_ms=%.3f\n", name, v[int(NR*0.5)]*1000, v[int(NR*0.9)]*1000}' \
 		| tee -a "$RESULTS"
 }
 
