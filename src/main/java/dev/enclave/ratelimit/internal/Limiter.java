@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import dev.enclave.ratelimit.internal.Decision.Limit;
 import io.github.bucket4j.Bucket;
@@ -74,30 +75,54 @@ final class Limiter {
 		if (this.inMemory) {
 			return admit(limits, lease);
 		}
-		if (this.grants == null) {
+		List<long[]> spent = spendLocally(limits, Buckets::requestsName, 1);
+		if (spent == null) {
 			return null;
 		}
 		LimitStatus tightest = null;
-		int spent = 0;
-		for (ScopedLimits scoped : limits) {
-			long[] available = this.grants.spend(Buckets.requestsName(scoped), 1);
-			if (available == null) {
-				break;
-			}
-			spent++;
-			tightest = tighter(tightest, LimitStatus.of(scoped.tier().requestsPerMinute(), available[0], Buckets.MINUTE));
+		for (int i = 0; i < limits.size(); i++) {
+			tightest = tighter(tightest,
+					LimitStatus.of(limits.get(i).tier().requestsPerMinute(), spent.get(i)[0], Buckets.MINUTE));
 		}
-		LimitStatus tokens = (spent == limits.size()) ? peekTokensLocally(limits) : null;
+		LimitStatus tokens = peekTokensLocally(limits);
 		if (tokens == null || !this.leases.acquireLocally(lease, limits)) {
-			for (int i = 0; i < spent; i++) {
-				// A grant taken back meanwhile keeps the token from the store: stricter, never looser.
-				this.grants.giveBack(Buckets.requestsName(limits.get(i)), 1);
-			}
+			giveBackLocally(limits, Buckets::requestsName, 1, limits.size());
 			return null;
 		}
 		return new Decision(null, Duration.ZERO, tightest, tokens);
 	}
 
+	/**
+	 * Spends {@code tokens} from this replica's fresh grant of one bucket of every scope, or
+	 * from none of them.
+	 * @return what each bucket has left as this replica knows it, in the order of
+	 * {@code limits}; null when any grant is missing, stale or short
+	 */
+	private @Nullable List<long[]> spendLocally(List<ScopedLimits> limits, Function<ScopedLimits, String> bucket,
+			long tokens) {
+		if (this.grants == null) {
+			return null;
+		}
+		List<long[]> spent = new ArrayList<>(limits.size());
+		for (ScopedLimits scoped : limits) {
+			long[] available = this.grants.spend(bucket.apply(scoped), tokens);
+			if (available == null) {
+				giveBackLocally(limits, bucket, tokens, spent.size());
+				return null;
+			}
+			spent.add(available);
+		}
+		return spent;
+	}
+
+	/** Gives back what {@link #spendLocally} spent from the first {@code count} scopes. */
+	private void giveBackLocally(List<ScopedLimits> limits, Function<ScopedLimits, String> bucket, long tokens,
+			int count) {
+		for (int i = 0; i < count; i++) {
+			// A grant taken back meanwhile keeps the tokens from the store: stricter, never looser.
+			this.grants.giveBack(bucket.apply(limits.get(i)), tokens);
+		}
+	}
 	/** The tightest token limit as this replica knows it from fresh grants; null when any scope is unknown. */
 	private @Nullable LimitStatus peekTokensLocally(List<ScopedLimits> limits) {
 		LimitStatus tightest = null;
@@ -120,28 +145,16 @@ final class Limiter {
 		if (this.inMemory) {
 			return reserve(limits, tokens);
 		}
-		if (this.grants == null) {
+		List<long[]> spent = spendLocally(limits, Buckets::tokensName, tokens);
+		if (spent == null) {
 			return null;
 		}
 		LimitStatus tightest = null;
-		int spent = 0;
-		for (ScopedLimits scoped : limits) {
-			long[] available = this.grants.spend(Buckets.tokensName(scoped), tokens);
-			if (available == null) {
-				break;
-			}
-			spent++;
-			tightest = tighter(tightest, tokenStatus(scoped.tier(), available));
-		}
-		if (spent < limits.size()) {
-			for (int i = 0; i < spent; i++) {
-				this.grants.giveBack(Buckets.tokensName(limits.get(i)), tokens);
-			}
-			return null;
+		for (int i = 0; i < limits.size(); i++) {
+			tightest = tighter(tightest, tokenStatus(limits.get(i).tier(), spent.get(i)));
 		}
 		return new Decision(null, Duration.ZERO, null, tightest);
 	}
-
 	/**
 	 * Settles a reservation without blocking, when that can be done here: a refund waits for
 	 * the next credit (or joins the grant it came from), a charge is taken from fresh grants.
