@@ -71,14 +71,16 @@ final class TurnService implements Conversations {
 	public Mono<TurnContext> prepareTurn(Principal caller, ConversationId id) {
 		Instant stale = ConversationService.now(this.clock).minus(this.settings.turnLockTimeout());
 		return this.library.owned(Owner.of(caller), id)
-			.flatMap((row) -> this.conversations.turnRunning(id, stale)
-				.flatMap((running) -> running ? Mono.<ConversationRow>error(busy()) : Mono.just(row)))
 			.flatMap((row) -> Mono
 				.zip(this.content.open(row, SealedContent.SYSTEM_PROMPT, row.systemPrompt()),
 						this.messages.last(id, this.settings.maxHistoryMessages()).collectList())
 				.flatMap((both) -> history(row.tenant(), both.getT2())
 					.map((history) -> new TurnContext(caller, id, row.model(), both.getT1().orElse(null), history,
-							both.getT2().isEmpty() ? 0 : both.getT2().get(both.getT2().size() - 1).seq()))));
+							both.getT2().isEmpty() ? 0 : both.getT2().get(both.getT2().size() - 1).seq()))))
+			// After the content is opened: an erased conversation (410, for good) is said before a
+			// turn lock (409, for now), which a copy restored from a backup may still hold.
+			.flatMap((context) -> this.conversations.turnRunning(id, stale)
+				.flatMap((running) -> running ? Mono.<TurnContext>error(busy()) : Mono.just(context)));
 	}
 
 	@Override
