@@ -52,6 +52,9 @@ class ConsoleE2EIT extends RemoteIT {
 		}
 		assertThat(FRONTEND.resolve("node_modules/playwright-core")).as("npm ci has run in frontend/").isDirectory();
 		String longConversation = longConversation();
+		// The streamed-answer scenario: pieces far enough apart that each shows on its own.
+		SOLO.chat(Reply.pacedText(java.time.Duration.ofMillis(100), "Your order ", "left ", "our warehouse ", "today ",
+				"and arrives ", "tomorrow."));
 		// The stop scenario: an answer that goes on until the browser stops it.
 		SOLO.chat(Reply.paced("word ", java.time.Duration.ofMillis(50)));
 		// The approval scenario: the scripted model asks to open a ticket, then answers once it is decided.

@@ -195,6 +195,21 @@ public final class ScriptedUpstream implements AutoCloseable {
 					.map((chunk) -> "data: " + chunk + "\n\n")));
 		}
 
+		/**
+		 * A streamed text answer like {@link #text}, one piece every {@code every}: a client sees
+		 * it arrive in as many pieces, however fast it reads.
+		 */
+		public static Reply pacedText(Duration every, String... pieces) {
+			return new Reply((response) -> events(response)
+				.sendString(Flux.just(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null))
+					.concatWith(Flux.fromArray(pieces)
+						.delayElements(every)
+						.map((piece) -> chunk("{\"content\":" + JSON.writeValueAsString(piece) + "}", null)))
+					.concatWithValues(chunk("{}", "stop"), usage(11, pieces.length))
+					.map((chunk) -> "data: " + chunk + "\n\n")
+					.concatWithValues("data: [DONE]\n\n")));
+		}
+
 		/** A streamed text answer the way vLLM sends one: role, the pieces, the finish, the usage. */
 		public static Reply text(String... pieces) {
 			List<String> chunks = new ArrayList<>();
