@@ -162,17 +162,6 @@ final class Grants {
 		return unspent;
 	}
 
-	/** The tokens this replica holds in the grant of a bucket; for tests. */
-	long held(String name) {
-		Grant grant = this.grants.get(name);
-		if (grant == null) {
-			return 0;
-		}
-		synchronized (grant) {
-			return grant.tokens;
-		}
-	}
-
 	/** Tokens that go back to a bucket of {@code limits}: its token bucket or its request bucket. */
 	record Unspent(ScopedLimits limits, boolean tokenBucket, long tokens) {
 	}
