@@ -9,9 +9,11 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -58,6 +60,20 @@ class SecurityConfiguration {
 	ServerExchangeRejectedHandler firewallRejections(ErrorResponses errors) {
 		return (exchange, rejected) -> errors.write(exchange,
 				new ApiException(ErrorCode.INVALID_REQUEST, "The request path holds characters or segments that are not allowed"));
+	}
+
+	/**
+	 * Spring Security's own observations of each filter, authentication and authorization,
+	 * only when {@code management.observations.enable.spring.security} turns them on (off in
+	 * application.yml). Off, the observation predicate alone would still leave every filter of
+	 * the chain wrapped in an observing decorator and a checkpoint on every request, observing
+	 * nothing; these settings leave the chain undecorated.
+	 */
+	@Bean
+	SecurityObservationSettings securityObservations(Environment environment) {
+		boolean observed = environment.getProperty("management.observations.enable.spring.security", Boolean.class,
+				true);
+		return observed ? SecurityObservationSettings.withDefaults().build() : SecurityObservationSettings.noObservations();
 	}
 
 	/** Spring Security's strict firewall, with its header rules checked without regular expressions. */
