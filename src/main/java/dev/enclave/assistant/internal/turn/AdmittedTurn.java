@@ -162,14 +162,15 @@ public final class AdmittedTurn<E> {
 
 	/** One step of the engine: the chunks as turn events, tallied. */
 	private Flux<TurnEvent<E>> step(Flux<ChatResponse> source, AnswerTally step, boolean toolsRun) {
-		return source.handle((chunk, sink) -> {
+		// mapNotNull, not handle: with context propagation on, handle restores the thread locals
+		// around every chunk, which nothing here reads.
+		return source.mapNotNull((chunk) -> {
 			String text = step.add(chunk, elapsed());
 			// Calls Enclave runs are its own business: only a client's own tools reach the client.
 			List<ToolCallDelta> calls = toolsRun ? List.of() : ToolCallDelta.of(chunk);
 			PassthroughFields passthrough = PassthroughFields.of(chunk);
-			if (!text.isEmpty() || !calls.isEmpty() || !passthrough.isEmpty()) {
-				sink.next(new TurnEvent.Delta<>(text, calls, passthrough));
-			}
+			return (!text.isEmpty() || !calls.isEmpty() || !passthrough.isEmpty())
+					? new TurnEvent.Delta<>(text, calls, passthrough) : null;
 		});
 	}
 

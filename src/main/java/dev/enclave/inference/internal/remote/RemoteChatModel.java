@@ -65,14 +65,13 @@ public final class RemoteChatModel implements StreamingChatModel {
 		}
 		tried.add(backend);
 		AtomicBoolean started = new AtomicBoolean();
-		return backend.streamChat(body).<ChatResponse>handle((chunk, sink) -> {
+		// mapNotNull, not handle: handle restores the thread locals around every chunk.
+		return backend.streamChat(body).<ChatResponse>mapNotNull((chunk) -> {
 			ChatResponse response = this.bodies.chunk(chunk, model.name());
-			if (response != null) {
-				if (!started.get() && firstToken(response)) {
-					started.set(true);
-				}
-				sink.next(response);
+			if (response != null && !started.get() && firstToken(response)) {
+				started.set(true);
 			}
+			return response;
 		})
 			.doOnComplete(() -> this.metrics.request(backend.name(), "ok"))
 			.doOnCancel(() -> this.metrics.request(backend.name(), "cancelled"))
