@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -162,16 +163,16 @@ public final class AdmittedTurn<E> {
 
 	/** One step of the engine: the chunks as turn events, tallied. */
 	private Flux<TurnEvent<E>> step(Flux<ChatResponse> source, AnswerTally step, boolean toolsRun) {
-		// mapNotNull, not handle: with context propagation on, handle restores the thread locals
-		// around every chunk, which nothing here reads.
-		return source.mapNotNull((chunk) -> {
+		// map and filter, not handle (nor mapNotNull, which is handle): under context propagation
+		// handle restores every thread local around every chunk, and nothing here reads them.
+		return source.map((chunk) -> {
 			String text = step.add(chunk, elapsed());
 			// Calls Enclave runs are its own business: only a client's own tools reach the client.
 			List<ToolCallDelta> calls = toolsRun ? List.of() : ToolCallDelta.of(chunk);
 			PassthroughFields passthrough = PassthroughFields.of(chunk);
 			return (!text.isEmpty() || !calls.isEmpty() || !passthrough.isEmpty())
-					? new TurnEvent.Delta<>(text, calls, passthrough) : null;
-		});
+					? Optional.<TurnEvent<E>>of(new TurnEvent.Delta<>(text, calls, passthrough)) : Optional.<TurnEvent<E>>empty();
+		}).filter(Optional::isPresent).map(Optional::get);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.enclave.inference.internal.remote;
 
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -65,14 +66,15 @@ public final class RemoteChatModel implements StreamingChatModel {
 		}
 		tried.add(backend);
 		AtomicBoolean started = new AtomicBoolean();
-		// mapNotNull, not handle: handle restores the thread locals around every chunk.
-		return backend.streamChat(body).<ChatResponse>mapNotNull((chunk) -> {
+		// map and filter, not handle (nor mapNotNull, which is handle): under context propagation
+		// handle restores every thread local around every chunk.
+		return backend.streamChat(body).map((chunk) -> {
 			ChatResponse response = this.bodies.chunk(chunk, model.name());
 			if (response != null && !started.get() && firstToken(response)) {
 				started.set(true);
 			}
-			return response;
-		})
+			return Optional.ofNullable(response);
+		}).filter(Optional::isPresent).map(Optional::get)
 			.doOnComplete(() -> this.metrics.request(backend.name(), "ok"))
 			.doOnCancel(() -> this.metrics.request(backend.name(), "cancelled"))
 			.onErrorResume((error) -> {
