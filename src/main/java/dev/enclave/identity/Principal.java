@@ -1,6 +1,5 @@
 package dev.enclave.identity;
 
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,8 +24,10 @@ public record Principal(TenantId tenantId, SubjectId subjectId, Set<Role> roles,
 		AuthMethod authMethod, Priority priority, boolean responseCache) {
 
 	public Principal {
-		roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
-		scopes = Set.copyOf(new TreeSet<>(scopes));
+		// Set.copyOf hands back a set that is already unmodifiable as it is: a principal is built
+		// on every request, from the same cached sets.
+		roles = Set.copyOf(roles);
+		scopes = Set.copyOf(scopes);
 	}
 
 	/** A person's principal: the scopes are those of their roles. */

@@ -16,6 +16,9 @@ final class Secrets {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	/** Never used itself, only cloned. */
+	private static final MessageDigest SHA_256 = sha256Digest();
+
 	private Secrets() {
 	}
 
@@ -29,8 +32,21 @@ final class Secrets {
 	}
 
 	static byte[] sha256(String secret) {
+		// A clone of a ready digest: getInstance looks the algorithm up among the security
+		// providers on every call, and an API key is hashed on every request.
+		MessageDigest digest;
 		try {
-			return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+			digest = (MessageDigest) SHA_256.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			throw new IllegalStateException("The JVM's SHA-256 can be cloned", ex);
+		}
+		return digest.digest(secret.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static MessageDigest sha256Digest() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is part of every JVM", ex);
