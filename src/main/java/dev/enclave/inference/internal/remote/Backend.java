@@ -97,7 +97,7 @@ final class Backend implements AutoCloseable {
 		// Each call to the server is an http.client.requests span and timer, a child of the generation's span.
 		WebClient.Builder builder = WebClient.builder()
 			.observationRegistry(observations)
-			.baseUrl(stripTrailingSlash(settings.baseUrl().toString()))
+			.uriBuilderFactory(new FixedPaths(stripTrailingSlash(settings.baseUrl().toString())))
 			.clientConnector(new ReactorClientHttpConnector(http))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize((int) upstream.maxResponseSize().toBytes()));
 		if (apiKey != null) {
