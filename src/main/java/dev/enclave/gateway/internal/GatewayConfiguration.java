@@ -3,6 +3,7 @@ package dev.enclave.gateway.internal;
 import java.time.Clock;
 
 import dev.enclave.gateway.ErrorResponses;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -39,6 +40,20 @@ class GatewayConfiguration {
 	@Bean
 	NettyServerCustomizer codecRejections(JsonMapper jsonMapper, Clock clock) {
 		return new CodecRejections(jsonMapper, clock).customizer();
+	}
+
+	/**
+	 * The writes of a response that come together leave in one system call. A streamed answer
+	 * is flushed after every event (Spring's event writer asks for it), and chunks that
+	 * arrive from a model server in one read were written out one system call each. A flush is
+	 * now put off until the event loop has run the writes already queued, which is the same
+	 * moment for a lone event.
+	 */
+	@Bean
+	NettyServerCustomizer flushConsolidation() {
+		return (server) -> server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+			.addFirst("enclave.flushConsolidation",
+					new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)));
 	}
 
 	@Bean
