@@ -6,8 +6,11 @@
 #   nginx   nginx proxy_pass to the stub (the baseline a gateway is compared with)
 #   enclave Enclave with the stub as a remote backend: API key, rate limits and token budget
 #           on, usage recorded, the whole chain
-# Load is wrk (closed loop) at fixed rates, paced by a Lua delay (wrk2 is not packaged here),
-# and at an open-loop maximum. The load generator shares the machine's cores with what it
+# Load is wrk at fixed rates, paced by a Lua delay (wrk2 is not packaged here), and at an
+# open-loop maximum. A paced connection is a closed loop: it waits for its answer, then the
+# delay, so a path with latency L delivers RATE x delay/(delay+L). The fixed rates therefore
+# use many connections with long delays (64 connections, 64 ms apart at 1,000/s), which keeps
+# what is delivered near what is offered. The load generator shares the machine's cores with what it
 # measures; the report says so. CPU used by each process is read from /proc.
 #
 #   bench/gateway-overhead.sh                       # this checkout
@@ -23,6 +26,7 @@ DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-240s}
 RATES=${RATES:-"500 1000"}
 CONNECTIONS=${CONNECTIONS:-16}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
 OUT=$PWD/bench/target/gateway-overhead
 RESULTS=$PWD/bench/target/gateway-overhead.txt
 STUB_PORT=18191
@@ -129,11 +133,11 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # measure PATH_NAME URL KEY RATE PID: one RESULT line (RATE "max" for open loop).
 measure() {
-	local name=$1 url=$2 key=$3 rate=$4 pid=$5 delay=0 before after line
-	if [ "$rate" != max ]; then delay=$(( 1000 * CONNECTIONS / rate )); fi
+	local name=$1 url=$2 key=$3 rate=$4 pid=$5 delay=0 connections=$CONNECTIONS before after line
+	if [ "$rate" != max ]; then connections=$RATE_CONNECTIONS; delay=$(( 1000 * connections / rate )); fi
 	lua "$OUT/run.lua" "$key" "$delay"
 	before=$(cpu "$pid")
-	line=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$OUT/run.lua" "$url" | grep '^WRK')
+	line=$(wrk -t2 -c"$connections" -d"$DURATION" -s "$OUT/run.lua" "$url" | grep '^WRK')
 	after=$(cpu "$pid")
 	local secs=${DURATION%s}
 	echo "RESULT path=$name rate=$rate ${line#WRK } cpu_pct=$(( (after - before) * 100 / $(getconf CLK_TCK) / secs ))" | tee -a "$RESULTS"
@@ -158,7 +162,7 @@ ttfb() {
 
 # The worker does the work; the master only supervises it.
 NGINX_PID=$(pgrep -P "$(cat "$OUT/nginx.pid")" | head -1)
-echo "RESULT machine cpu=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\" cores=$(nproc) duration=$DURATION connections=$CONNECTIONS load_generator=shares_cores" | tee -a "$RESULTS"
+echo "RESULT machine cpu=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\" cores=$(nproc) duration=$DURATION connections=$CONNECTIONS rate_connections=$RATE_CONNECTIONS load_generator=shares_cores" | tee -a "$RESULTS"
 
 echo "== building"
 build "$OUT/current" ""
