@@ -43,6 +43,8 @@ class ApiDocsIT extends EnclaveIT {
 			.exists()
 			.jsonPath("$.components.schemas.CreateApiKeyRequest.required")
 			.value((required) -> assertThat((java.util.List<Object>) required).contains("name", "scopes"))
+			.jsonPath("$.components.schemas.ChatCompletionRequest.required")
+			.value((required) -> assertThat((java.util.List<Object>) required).containsExactly("messages"))
 			.jsonPath("$.components.schemas.ErrorEnvelope.properties.error.properties.traceId")
 			.exists();
 	}

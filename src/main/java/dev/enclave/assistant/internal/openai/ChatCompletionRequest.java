@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonFormat;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -12,13 +13,17 @@ import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The body of {@code POST /v1/chat/completions}, in OpenAI's names. Every field is optional
- * here; {@link OpenAiPrompts} decides what is required and names the field it refuses.
+ * here; {@link OpenAiPrompts} decides what is required and names the field it refuses (the
+ * API document marks {@code messages} required all the same, as OpenAI's does).
  * Fields Enclave does not interpret ({@code response_format}, {@code logprobs},
  * {@code logit_bias}, a server's own sampling parameters) are kept in {@code extra}: a model
  * server behind Enclave gets them unchanged, the local engine ignores them.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-record ChatCompletionRequest(@Nullable List<Message> messages, @Nullable String model, @Nullable Double temperature,
+record ChatCompletionRequest(
+		@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "At least one message") @Nullable List<Message> messages,
+		@Schema(description = "The model; the default chat model when absent") @Nullable String model,
+		@Nullable Double temperature,
 		@Nullable Double topP, @Nullable Integer maxTokens, @Nullable Integer maxCompletionTokens,
 		@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable List<String> stop,
 		@Nullable Long seed, @Nullable Boolean stream, @Nullable StreamOptions streamOptions,
