@@ -40,7 +40,8 @@ final class RateLimitFilter implements WebFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		return ReactiveSecurityContextHolder.getContext()
-			.mapNotNull((context) -> principal(context.getAuthentication()))
+			// Not mapNotNull: it is handle, which restores every thread local around the signal.
+			.flatMap((context) -> Mono.justOrEmpty(principal(context.getAuthentication())))
 			.flatMap(this.limiter::admit)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
