@@ -9,8 +9,10 @@
 # Load is wrk at fixed rates, paced by a Lua delay (wrk2 is not packaged here), and at an
 # open-loop maximum. A paced connection is a closed loop: it waits for its answer, then the
 # delay, so a path with latency L delivers RATE x delay/(delay+L). The fixed rates therefore
-# use many connections with long delays (64 connections, 64 ms apart at 1,000/s), which keeps
-# what is delivered near what is offered. The load generator shares the machine's cores with what it
+# use many connections with long delays (64 connections, 64 ms apart on average at 1,000/s),
+# which keeps what is delivered near what is offered. The delays are drawn from an exponential
+# distribution, so the connections' requests arrive as a Poisson stream: equal delays kept all
+# connections in step, sending in bursts of 64. The load generator shares the machine's cores with what it
 # measures; the report says so. CPU used by each process is read from /proc.
 #
 #   bench/gateway-overhead.sh                       # this checkout
@@ -117,7 +119,11 @@ wrk.method = "POST"
 wrk.body = '{"model":"stub","stream":true,"max_tokens":16,"messages":[{"role":"user","content":"Where is my order?"}]}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $2"
-function delay() return $3 end
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args) math.randomseed(os.time() * 100 + id) end
+-- Exponential think time with mean $3 ms: Poisson arrivals, not connections in step.
+function delay() return -$3 * math.log(1 - math.random()) end
 done = function(summary, latency, requests)
   io.write(string.format("WRK rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d\n", summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
