@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,6 +22,7 @@ import dev.enclave.inference.RenderedPrompt;
 import dev.enclave.inference.ToolCallDelta;
 import dev.enclave.ratelimit.TokenReservation;
 import dev.enclave.shared.FinishReason;
+import dev.enclave.shared.Mapped;
 import dev.enclave.shared.TenantId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -163,16 +163,14 @@ public final class AdmittedTurn<E> {
 
 	/** One step of the engine: the chunks as turn events, tallied. */
 	private Flux<TurnEvent<E>> step(Flux<ChatResponse> source, AnswerTally step, boolean toolsRun) {
-		// map and filter, not handle (nor mapNotNull, which is handle): under context propagation
-		// handle restores every thread local around every chunk, and nothing here reads them.
-		return source.map((chunk) -> {
+		return Mapped.dropNulls(source, (chunk) -> {
 			String text = step.add(chunk, elapsed());
 			// Calls Enclave runs are its own business: only a client's own tools reach the client.
 			List<ToolCallDelta> calls = toolsRun ? List.of() : ToolCallDelta.of(chunk);
 			PassthroughFields passthrough = PassthroughFields.of(chunk);
 			return (!text.isEmpty() || !calls.isEmpty() || !passthrough.isEmpty())
-					? Optional.<TurnEvent<E>>of(new TurnEvent.Delta<>(text, calls, passthrough)) : Optional.<TurnEvent<E>>empty();
-		}).filter(Optional::isPresent).map(Optional::get);
+					? new TurnEvent.Delta<E>(text, calls, passthrough) : null;
+		});
 	}
 
 	/**

@@ -1,13 +1,13 @@
 package dev.enclave.inference.internal.remote;
 
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.enclave.inference.ModelKind;
 import dev.enclave.inference.PassthroughFields;
 import dev.enclave.inference.ToolCallDelta;
+import dev.enclave.shared.Mapped;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,15 +66,13 @@ public final class RemoteChatModel implements StreamingChatModel {
 		}
 		tried.add(backend);
 		AtomicBoolean started = new AtomicBoolean();
-		// map and filter, not handle (nor mapNotNull, which is handle): under context propagation
-		// handle restores every thread local around every chunk.
-		return backend.streamChat(body).map((chunk) -> {
+		return Mapped.dropNulls(backend.streamChat(body), (chunk) -> {
 			ChatResponse response = this.bodies.chunk(chunk, model.name());
 			if (response != null && !started.get() && firstToken(response)) {
 				started.set(true);
 			}
-			return Optional.ofNullable(response);
-		}).filter(Optional::isPresent).map(Optional::get)
+			return response;
+		})
 			.doOnComplete(() -> this.metrics.request(backend.name(), "ok"))
 			.doOnCancel(() -> this.metrics.request(backend.name(), "cancelled"))
 			.onErrorResume((error) -> {
