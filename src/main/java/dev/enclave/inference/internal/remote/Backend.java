@@ -3,7 +3,6 @@ package dev.enclave.inference.internal.remote;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -30,11 +29,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -47,7 +46,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 final class Backend implements AutoCloseable {
 
-	private static final byte[] DONE = "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
+	};
 
 	/** The most of an error body read to find its message. */
 	private static final int ERROR_MESSAGE_LIMIT = 300;
@@ -68,8 +68,6 @@ final class Backend implements AutoCloseable {
 
 	private final Duration openDuration;
 
-	private final int maxEventBytes;
-
 	private final AtomicLong lastChosen = new AtomicLong();
 
 	private volatile BackendHealth health = BackendHealth.UNCHECKED;
@@ -82,7 +80,6 @@ final class Backend implements AutoCloseable {
 		this.json = json;
 		this.clock = clock;
 		this.openDuration = upstream.breaker().openDuration();
-		this.maxEventBytes = (int) upstream.maxResponseSize().toBytes();
 		// One connection per request in flight, plus one for the health checks.
 		this.pool = ConnectionProvider.builder("upstream-" + settings.name())
 			.maxConnections(settings.maxConcurrency() + 1)
@@ -209,7 +206,7 @@ final class Backend implements AutoCloseable {
 				if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(response.headers().contentType().orElse(MediaType.ALL))) {
 					return response.releaseBody().then(Mono.<JsonNode>error(UpstreamFailure.malformed("not an event stream"))).flux();
 				}
-				return chunks(response.bodyToFlux(DataBuffer.class).map(Backend::drain), this.json, this.maxEventBytes);
+				return chunks(response.bodyToFlux(EVENTS), this.json);
 			});
 		return guarded(chunks);
 	}
@@ -217,23 +214,25 @@ final class Backend implements AutoCloseable {
 	/**
 	 * The chunks of a streamed chat completion: one JSON chunk per server-sent event that has
 	 * data, until {@code [DONE]}. Whatever bytes the server sent, the chunks end at
-	 * {@code [DONE]} or with a malformed {@link UpstreamFailure} (an event over
-	 * {@code maxEventBytes}, data that is not JSON, or no {@code [DONE]} before the end);
-	 * failures of the connection itself pass through as they came.
+	 * {@code [DONE]} or with a malformed {@link UpstreamFailure} (an event that cannot be read or
+	 * is not JSON, or no {@code [DONE]} before the end); failures of the connection itself pass
+	 * through as they came.
 	 */
-	static Flux<JsonNode> chunks(Flux<byte[]> reads, JsonMapper json, int maxEventBytes) {
-		return Flux.defer(() -> {
-			EventStream stream = new EventStream(maxEventBytes);
-			return reads.concatMapIterable(stream::read)
-				.concatWith(Flux.defer(() -> Flux.fromIterable(stream.end())))
-				.concatWith(Mono.error(() -> UpstreamFailure.malformed("the stream ended without [DONE]")))
-				.takeWhile((data) -> !isDone(data))
-				.filter((data) -> !isBlank(data))
-				.map((data) -> parse(json, data));
-		});
+	static Flux<JsonNode> chunks(Flux<ServerSentEvent<String>> events, JsonMapper json) {
+		// Spring's event reader refuses some fields the event stream specification says to ignore or
+		// to split (a retry that is not a number, a lone carriage return in an event name) with an
+		// IllegalArgumentException; to Enclave such a stream is as unreadable as one of bad JSON.
+		// Failures of the connection are never IllegalArgumentExceptions.
+		return events
+			.onErrorMap(IllegalArgumentException.class,
+					(ex) -> UpstreamFailure.malformed("an event that cannot be read"))
+			.concatWith(Mono.error(() -> UpstreamFailure.malformed("the stream ended without [DONE]")))
+			.takeWhile((event) -> !"[DONE]".equals(trimmed(event.data())))
+			.filter((event) -> event.data() != null && !trimmed(event.data()).isEmpty())
+			.map((event) -> parse(json, event.data()));
 	}
 
-		/** {@code POST} of a JSON request that answers JSON, such as {@code /embeddings}. */
+	/** {@code POST} of a JSON request that answers JSON, such as {@code /embeddings}. */
 	Mono<JsonNode> postJson(String path, ObjectNode body) {
 		Mono<JsonNode> answer = this.client.post()
 			.uri(path)
@@ -336,18 +335,6 @@ final class Backend implements AutoCloseable {
 		}
 	}
 
-	/** A read's bytes, copied out of the network buffer, which goes back to its pool. */
-	private static byte[] drain(DataBuffer buffer) {
-		try {
-			byte[] bytes = new byte[buffer.readableByteCount()];
-			buffer.read(bytes);
-			return bytes;
-		}
-		finally {
-			DataBufferUtils.release(buffer);
-		}
-	}
-
 	private JsonNode parse(String text) {
 		return parse(this.json, text);
 	}
@@ -361,47 +348,6 @@ final class Backend implements AutoCloseable {
 		}
 	}
 
-	private static JsonNode parse(JsonMapper json, byte[] data) {
-		if (data == EventStream.TOO_LARGE) {
-			throw UpstreamFailure.malformed("an event larger than max-response-size");
-		}
-		try {
-			return json.readTree(data);
-		}
-		catch (JacksonException ex) {
-			throw UpstreamFailure.malformed("a chunk that is not JSON");
-		}
-	}
-
-	/** Whether an event's data is {@code [DONE]}, whitespace around it aside. */
-	private static boolean isDone(byte[] data) {
-		int from = 0;
-		int to = data.length;
-		while (from < to && isWhitespace(data[from])) {
-			from++;
-		}
-		while (to > from && isWhitespace(data[to - 1])) {
-			to--;
-		}
-		return to - from == DONE.length && Arrays.equals(data, from, to, DONE, 0, DONE.length);
-	}
-
-	private static boolean isBlank(byte[] data) {
-		if (data == EventStream.TOO_LARGE) {
-			return false;
-		}
-		for (byte b : data) {
-			if (!isWhitespace(b)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private static boolean isWhitespace(byte b) {
-		return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == 0x0B;
-	}
-
 	private static String describe(Throwable failure) {
 		UpstreamFailure upstream = UpstreamFailure.of(failure);
 		return switch (upstream.kind()) {
@@ -409,6 +355,10 @@ final class Backend implements AutoCloseable {
 			case UNREACHABLE -> "failed: " + upstream.getMessage();
 			default -> "failed";
 		};
+	}
+
+	private static String trimmed(@Nullable String data) {
+		return (data != null) ? data.strip() : "";
 	}
 
 	private static String stripTrailingSlash(String url) {

@@ -16,13 +16,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeStrategies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzz tests (Jazzer) of what Enclave reads from a model server. A streamed answer's body is
- * arbitrary bytes, decoded as {@link Backend} decodes it ({@link Backend#chunks} at the
- * default upstream size limit) and each chunk read as
+ * arbitrary bytes, decoded as {@link Backend} decodes it (Spring's server-sent event reader
+ * with the upstream size limit, then {@link Backend#chunks}) and each chunk read as
  * {@link RemoteChatModel} reads it ({@link ChatBodies#chunk}): the stream yields chunks and
  * ends at {@code [DONE]}, or fails with a malformed {@link UpstreamFailure} that becomes an
  * {@code upstream_error}, never with anything else; and the result is the same whichever way
@@ -32,8 +41,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UpstreamStreamFuzzTests {
 
-	/** The default {@code max-response-size}. */
-	private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
+	};
+
+	/** The codecs of {@link Backend}'s client, at the default {@code max-response-size}. */
+	private static final ExchangeStrategies STRATEGIES = ExchangeStrategies.builder()
+		.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+		.build();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -67,7 +81,12 @@ class UpstreamStreamFuzzTests {
 	}
 
 	private static Outcome read(List<byte[]> reads) {
-		List<Signal<ChatResponse>> signals = Backend.chunks(Flux.fromIterable(reads), JSON, MAX_EVENT_BYTES)
+		Flux<DataBuffer> body = Flux.fromIterable(reads).map(DefaultDataBufferFactory.sharedInstance::wrap);
+		ClientResponse response = ClientResponse.create(HttpStatus.OK, STRATEGIES)
+			.header(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE)
+			.body(body)
+			.build();
+		List<Signal<ChatResponse>> signals = Backend.chunks(response.bodyToFlux(EVENTS), JSON)
 			.<ChatResponse>handle((chunk, sink) -> {
 				ChatResponse parsed = BODIES.chunk(chunk, "fuzzed");
 				if (parsed != null) {
