@@ -7,7 +7,7 @@
  * answer outside a handler (security entry points). It never knows who the caller is or what
  * a conversation holds.
  */
-@ApplicationModule(displayName = "Gateway", allowedDependencies = { "shared" })
+@ApplicationModule(displayName = "Gateway", allowedDependencies = {})
 @NullMarked
 package dev.enclave.gateway;
 

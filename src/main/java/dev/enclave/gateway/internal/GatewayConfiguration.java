@@ -3,9 +3,7 @@ package dev.enclave.gateway.internal;
 import java.time.Clock;
 
 import dev.enclave.gateway.ErrorResponses;
-import dev.enclave.shared.EventLoops;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -56,20 +54,6 @@ class GatewayConfiguration {
 		return (server) -> server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
 			.addFirst("enclave.flushConsolidation",
 					new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)));
-	}
-
-	/**
-	 * The server's event loops, one per CPU ({@link EventLoops}) instead of Reactor Netty's
-	 * global ones, which are never fewer than four. Closed with the context, after the server.
-	 */
-	@Bean(destroyMethod = "dispose")
-	LoopResources serverEventLoops() {
-		return EventLoops.create("reactor-http");
-	}
-
-	@Bean
-	NettyServerCustomizer serverOnOwnEventLoops(LoopResources serverEventLoops) {
-		return (server) -> server.runOn(serverEventLoops);
 	}
 
 	@Bean

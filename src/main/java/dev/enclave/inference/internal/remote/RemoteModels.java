@@ -17,7 +17,6 @@ import dev.enclave.gateway.ApiException;
 import dev.enclave.gateway.ErrorCode;
 import dev.enclave.inference.ModelDescriptor;
 import dev.enclave.inference.ModelKind;
-import dev.enclave.shared.EventLoops;
 import dev.enclave.shared.Periodic;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -55,9 +54,9 @@ public final class RemoteModels implements AutoCloseable {
 
 	/**
 	 * Event loops of their own for the servers' connections: Reactor Netty's global ones
-	 * belong to whichever application context closes them first. One per CPU (see {@link EventLoops}).
+	 * belong to whichever application context closes them first.
 	 */
-	private final LoopResources loops = EventLoops.create("upstream");
+	private final LoopResources loops = LoopResources.create("upstream", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
 
 	private @Nullable Disposable checks;
 
