@@ -19,6 +19,8 @@ import dev.enclave.tools.ToolExecutor;
 import dev.enclave.tools.ToolLimits;
 import dev.enclave.tools.ToolRegistry;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.ai.chat.model.StreamingChatModel;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -54,8 +56,8 @@ class AssistantConfiguration {
 	}
 
 	@Bean
-	TurnResponses turnResponses(ErrorResponses errors, TokenBudget budget, AssistantSettings settings) {
-		return new TurnResponses(errors, budget, settings.heartbeatInterval());
+	TurnResponses turnResponses(ErrorResponses errors, TokenBudget budget, AssistantSettings settings, JsonMapper json) {
+		return new TurnResponses(errors, budget, settings.heartbeatInterval(), json);
 	}
 
 }

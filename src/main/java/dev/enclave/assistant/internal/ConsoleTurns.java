@@ -44,7 +44,6 @@ import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -169,22 +168,27 @@ final class ConsoleTurns {
 	}
 
 	/** The turn's events, after {@code first} (a decision, say), as server-sent events. */
-	ResponseEntity<?> streamed(Started started, Flux<ServerSentEvent<Object>> first, ServerWebExchange exchange) {
+	Mono<ResponseEntity<?>> streamed(Started started, Flux<byte[]> first, ServerWebExchange exchange) {
 		AdmittedTurn<ConversationMessage> turn = started.turn();
 		ConversationTurn storage = started.storage();
 		UUID answerId = storage.turn().answerId();
-		Flux<ServerSentEvent<Object>> events = first
+		Flux<byte[]> events = first
 			.concatWith(Flux.just(event("message.created", new Created(storage.turn().conversation().value(),
 					storage.turn().userMessage(), answerId))))
 			.concatWith(turn.events()
 				// The console shows text; pieces of tool calls arrive whole, as tool_call events.
 				.filter((event) -> !(event instanceof TurnEvent.Delta<ConversationMessage> delta) || !delta.text().isEmpty())
 				.map((event) -> consoleEvent(event, answerId, exchange)));
-		return this.responses.stream(turn, events, true);
+		return this.responses.stream(turn, events, true, exchange);
+	}
+
+	/** One event as a whole event stream: a decision that continues no turn. */
+	Mono<ResponseEntity<?>> streamedAlone(byte[] event, ServerWebExchange exchange) {
+		return this.responses.events(Flux.just(event), exchange);
 	}
 
 	/** The console's event for each turn event; the one place its stream format is written. */
-	private ServerSentEvent<Object> consoleEvent(TurnEvent<ConversationMessage> event, UUID answerId,
+	private byte[] consoleEvent(TurnEvent<ConversationMessage> event, UUID answerId,
 			ServerWebExchange exchange) {
 		if (event instanceof TurnEvent.Delta<ConversationMessage> delta) {
 			return event("delta", new Delta(answerId, delta.text()));
@@ -198,8 +202,8 @@ final class ConsoleTurns {
 		return event("error", this.responses.errorJson(exchange, ((TurnEvent.Failed<ConversationMessage>) event).failure()));
 	}
 
-	static ServerSentEvent<Object> event(String name, Object data) {
-		return ServerSentEvent.<Object>builder(data).event(name).build();
+	byte[] event(String name, Object data) {
+		return this.responses.frames().event(name, data).bytes();
 	}
 
 	/**

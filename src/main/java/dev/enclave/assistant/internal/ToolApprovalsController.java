@@ -1,5 +1,6 @@
 package dev.enclave.assistant.internal;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.enclave.conversation.ConversationMessage;
@@ -88,11 +89,9 @@ class ToolApprovalsController {
 		ConsoleTurns.ToolCallView view = view(call);
 		ConversationId conversation = call.conversation();
 		boolean stream = TurnController.streams(exchange);
-		Mono<ResponseEntity<?>> alone = Mono.fromSupplier(() -> stream
-				? ResponseEntity.ok()
-					.contentType(MediaType.TEXT_EVENT_STREAM)
-					.body(Flux.just(ConsoleTurns.event("tool_call", view)))
-				: ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new Decided(view, null)));
+		Mono<ResponseEntity<?>> alone = Mono.defer(() -> stream
+				? this.turns.streamedAlone(this.turns.event("tool_call", view), exchange)
+				: Mono.just(ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new Decided(view, null))));
 		if (conversation == null || !caller.subjectId().equals(call.requestedBy())) {
 			return alone;
 		}
@@ -101,21 +100,25 @@ class ToolApprovalsController {
 				return alone;
 			}
 			return this.turns.start(caller, conversation, ConsoleTurns.Options.continuing())
+				.map(Optional::of)
 				// Two last decisions at once (two replicas): one continues the turn, the other
 				// answers with its decision alone rather than an error for a decision that was made.
 				.onErrorResume((refused) -> refused instanceof ApiException api && api.code() == ErrorCode.CONFLICT,
-						(refused) -> Mono.empty())
-				.flatMap((started) -> {
-				if (stream) {
-					return Mono.just(this.turns.streamed(started, Flux.just(ConsoleTurns.event("tool_call", view)),
-							exchange));
-				}
-				return this.turns.answered(started)
-					.map((answered) -> ResponseEntity.ok()
-						.headers(answered.getHeaders())
-						.body(new Decided(view, (ConversationMessage) answered.getBody())));
-				})
-				.switchIfEmpty(alone);
+						(refused) -> Mono.just(Optional.empty()))
+				// Not switchIfEmpty: a streamed answer completes empty once it is written.
+				.flatMap((continued) -> {
+					if (continued.isEmpty()) {
+						return alone;
+					}
+					ConsoleTurns.Started started = continued.get();
+					if (stream) {
+						return this.turns.streamed(started, Flux.just(this.turns.event("tool_call", view)), exchange);
+					}
+					return this.turns.answered(started)
+						.map((answered) -> ResponseEntity.ok()
+							.headers(answered.getHeaders())
+							.body(new Decided(view, (ConversationMessage) answered.getBody())));
+				});
 		});
 	}
 

@@ -37,7 +37,6 @@ import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -94,7 +93,7 @@ class TurnController {
 		ConsoleTurns.Options options = new ConsoleTurns.Options(request.content(), request.maxTokens(),
 				request.temperature(), request.topP(), request.seed());
 		return this.turns.start(caller, new ConversationId(id), options)
-			.flatMap((started) -> streams(exchange) ? Mono.just(this.turns.streamed(started, Flux.empty(), exchange))
+			.flatMap((started) -> streams(exchange) ? this.turns.streamed(started, Flux.empty(), exchange)
 					: this.turns.answered(started));
 	}
 

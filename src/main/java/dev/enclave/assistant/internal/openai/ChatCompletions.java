@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.enclave.assistant.internal.EventFrames;
 import dev.enclave.assistant.internal.TurnResponses;
 import dev.enclave.assistant.internal.turn.AdmittedTurn;
 import dev.enclave.assistant.internal.turn.TurnEvent;
@@ -33,7 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -47,10 +47,6 @@ final class ChatCompletions {
 
 	/** The response header that carries the id of a stored exchange's conversation. */
 	static final String CONVERSATION_HEADER = "x-enclave-conversation-id";
-
-	// OpenAI writes "data: " with a space; a leading space in the data is exactly that on
-	// the wire (and SSE parsers drop it), so clients that split on "data: " work too.
-	private static final ServerSentEvent<String> DONE = ServerSentEvent.builder(" [DONE]").build();
 
 	private final TurnPipeline pipeline;
 
@@ -87,8 +83,7 @@ final class ChatCompletions {
 			return turnRequest(caller, request, exchange)
 				.flatMap((turnRequest) -> this.pipeline.admit(turnRequest,
 						new ExchangeStorage(this.conversations, caller, request)))
-				.flatMap((turn) -> request.stream() ? Mono.just(stream(turn, completion, exchange))
-						: whole(turn, completion));
+				.flatMap((turn) -> request.stream() ? stream(turn, completion, exchange) : whole(turn, completion));
 		});
 	}
 
@@ -134,40 +129,45 @@ final class ChatCompletions {
 		});
 	}
 
-	private ResponseEntity<?> stream(AdmittedTurn<Optional<ConversationId>> turn, Completion completion,
+	private Mono<ResponseEntity<?>> stream(AdmittedTurn<Optional<ConversationId>> turn, Completion completion,
 			ServerWebExchange exchange) {
 		AtomicBoolean roleSent = new AtomicBoolean();
-		Flux<ServerSentEvent<String>> events = turn.events()
+		Flux<byte[]> frames = turn.events()
 			// The calls Enclave ran are not the client's: it sees only the answer they led to.
 			.filter((event) -> !(event instanceof TurnEvent.ToolCalled))
-			.concatMap((event) -> {
-			if (event instanceof TurnEvent.Failed<Optional<ConversationId>> failed) {
-				// Nothing sent yet: an ordinary error response. Half-way: the envelope ends the stream, as OpenAI's do.
-				return failed.answered()
-						? Flux.just(ServerSentEvent.builder(" " + this.responses.errorJson(exchange, failed.failure()))
-							.build())
-						: Flux.error(failed.failure());
-			}
-			List<ChatCompletionChunk> chunks = new ArrayList<>(3);
-			if (roleSent.compareAndSet(false, true)) {
-				chunks.add(ChatCompletionChunk.role(completion.id(), completion.created(), turn.model()));
-			}
-			if (event instanceof TurnEvent.Delta<Optional<ConversationId>> delta) {
-				chunks.add(ChatCompletionChunk.piece(completion.id(), completion.created(), turn.model(), delta.text(),
-						delta.toolCalls(), delta.passthrough()));
-				return Flux.fromIterable(chunks).map(this::event);
-			}
-			TurnEvent.Finished<Optional<ConversationId>> finished = (TurnEvent.Finished<Optional<ConversationId>>) event;
-			chunks.add(ChatCompletionChunk.finish(completion.id(), completion.created(), turn.model(),
-					finished.outcome().usage().finishReason().value(),
-					finished.stored().map((id) -> id.value().toString()).orElse(null)));
-			if (completion.request().includeUsage()) {
-				chunks.add(ChatCompletionChunk.usage(completion.id(), completion.created(), turn.model(),
-						usage(finished.outcome())));
-			}
-			return Flux.fromIterable(chunks).map(this::event).concatWith(Mono.just(DONE));
-		});
-		return this.responses.stream(turn, events, false);
+			.handle((event, sink) -> {
+				if (event instanceof TurnEvent.Failed<Optional<ConversationId>> failed) {
+					// Nothing sent yet: an ordinary error response. Half-way: the envelope ends the stream, as OpenAI's do.
+					if (failed.answered()) {
+						sink.next(this.responses.frames().data(this.responses.errorJson(exchange, failed.failure())).bytes());
+					}
+					else {
+						sink.error(failed.failure());
+					}
+					return;
+				}
+				// The chunks of one turn event go out as one write: fewer writes and flushes per answer.
+				EventFrames frame = this.responses.frames();
+				if (roleSent.compareAndSet(false, true)) {
+					frame.data(ChatCompletionChunk.role(completion.id(), completion.created(), turn.model()));
+				}
+				if (event instanceof TurnEvent.Delta<Optional<ConversationId>> delta) {
+					frame.data(ChatCompletionChunk.piece(completion.id(), completion.created(), turn.model(),
+							delta.text(), delta.toolCalls(), delta.passthrough()));
+					sink.next(frame.bytes());
+					return;
+				}
+				TurnEvent.Finished<Optional<ConversationId>> finished = (TurnEvent.Finished<Optional<ConversationId>>) event;
+				frame.data(ChatCompletionChunk.finish(completion.id(), completion.created(), turn.model(),
+						finished.outcome().usage().finishReason().value(),
+						finished.stored().map((id) -> id.value().toString()).orElse(null)));
+				if (completion.request().includeUsage()) {
+					frame.data(ChatCompletionChunk.usage(completion.id(), completion.created(), turn.model(),
+							usage(finished.outcome())));
+				}
+				sink.next(frame.data("[DONE]").bytes());
+			});
+		return this.responses.stream(turn, frames, false, exchange);
 	}
 
 	/**
@@ -189,10 +189,6 @@ final class ChatCompletions {
 					"The " + TurnResponses.CACHE_HEADER + " header must be true or false");
 		}
 		return wanted && !request.store();
-	}
-
-	private ServerSentEvent<String> event(ChatCompletionChunk chunk) {
-		return ServerSentEvent.builder(" " + this.json.writeValueAsString(chunk)).build();
 	}
 
 	private static ChatCompletion.Usage usage(TurnOutcome outcome) {
