@@ -44,6 +44,12 @@ class UsageBatchingIT extends EnclaveIT {
 			replica.close();
 		}
 		assertThat(TestDatabase.query(rows)).as("written by the graceful shutdown").containsExactly("5");
+		// Written a column at a time: every value landed in its own column, row by row.
+		assertThat(TestDatabase.query("SELECT DISTINCT concat_ws('/', tenant_id = (SELECT tenant_id FROM api_keys WHERE id = '"
+				+ key.get("id") + "'), auth_method, model, operation, cache_hit, finish_reason, prompt_tokens > 0, "
+				+ "completion_tokens BETWEEN 1 AND 4, latency_ms >= 0, created_at > now() - interval '1 hour') "
+				+ "FROM usage_events WHERE subject_id = '" + key.get("id") + "'"))
+			.containsExactly("t/api_key/demo/chat/f/length/t/t/t/t");
 		assertThat(TestDatabase.query(lastUsed)).containsExactly("true");
 	}
 
