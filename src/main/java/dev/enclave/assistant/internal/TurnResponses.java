@@ -2,6 +2,7 @@ package dev.enclave.assistant.internal;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.enclave.assistant.internal.turn.AdmittedTurn;
@@ -10,6 +11,8 @@ import dev.enclave.ratelimit.TokenBudget;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -81,7 +84,8 @@ public final class TurnResponses {
 		if (turn.cacheStatus() != null) {
 			headers.set(CACHE_HEADER, turn.cacheStatus());
 		}
-		return events(heartbeats ? withHeartbeats(frames) : frames, exchange);
+		return events(heartbeats ? withHeartbeats(frames, this.heartbeat, frames().comment("keep-alive").bytes()) : frames,
+				exchange);
 	}
 
 	/**
@@ -109,17 +113,24 @@ public final class TurnResponses {
 		return this.errors.envelopeJson(exchange, this.errors.translate(exchange, failure));
 	}
 
-	private Flux<byte[]> withHeartbeats(Flux<byte[]> frames) {
-		AtomicLong lastSent = new AtomicLong(System.nanoTime());
-		Sinks.Empty<Void> done = Sinks.empty();
-		Flux<byte[]> tracked = frames.doOnNext((frame) -> lastSent.set(System.nanoTime()))
-			.doFinally((signal) -> done.tryEmitEmpty());
-		byte[] keepAlive = frames().comment("keep-alive").bytes();
-		Flux<byte[]> heartbeats = Flux.interval(this.heartbeat)
-			.filter((tick) -> System.nanoTime() - lastSent.get() >= this.heartbeat.toNanos() / 2)
-			.map((tick) -> keepAlive)
-			.takeUntilOther(done.asMono());
-		return Flux.merge(tracked, heartbeats);
+	/**
+	 * {@code frames} with {@code keepAlive} after each {@code every} in which nothing else
+	 * went out (give or take half of it), until the frames end. Time is the parallel
+	 * scheduler's, which tests can move.
+	 */
+	static Flux<byte[]> withHeartbeats(Flux<byte[]> frames, Duration every, byte[] keepAlive) {
+		return Flux.defer(() -> {
+			Scheduler clock = Schedulers.parallel();
+			AtomicLong lastSent = new AtomicLong(clock.now(TimeUnit.NANOSECONDS));
+			Sinks.Empty<Void> done = Sinks.empty();
+			Flux<byte[]> tracked = frames.doOnNext((frame) -> lastSent.set(clock.now(TimeUnit.NANOSECONDS)))
+				.doFinally((signal) -> done.tryEmitEmpty());
+			Flux<byte[]> heartbeats = Flux.interval(every, clock)
+				.filter((tick) -> clock.now(TimeUnit.NANOSECONDS) - lastSent.get() >= every.toNanos() / 2)
+				.map((tick) -> keepAlive)
+				.takeUntilOther(done.asMono());
+			return Flux.merge(tracked, heartbeats);
+		});
 	}
 
 }
