@@ -49,11 +49,14 @@ public final class TurnResponses {
 
 	private final JsonMapper json;
 
+	private final byte[] keepAlive;
+
 	TurnResponses(ErrorResponses errors, TokenBudget budget, Duration heartbeat, JsonMapper json) {
 		this.errors = errors;
 		this.budget = budget;
 		this.heartbeat = heartbeat;
 		this.json = json;
+		this.keepAlive = frames().comment("keep-alive").bytes();
 	}
 
 	/** A whole answer as JSON, with the turn's rate limit headers. */
@@ -84,8 +87,7 @@ public final class TurnResponses {
 		if (turn.cacheStatus() != null) {
 			headers.set(CACHE_HEADER, turn.cacheStatus());
 		}
-		return events(heartbeats ? withHeartbeats(frames, this.heartbeat, frames().comment("keep-alive").bytes()) : frames,
-				exchange);
+		return events(heartbeats ? withHeartbeats(frames, this.heartbeat, this.keepAlive) : frames, exchange);
 	}
 
 	/**

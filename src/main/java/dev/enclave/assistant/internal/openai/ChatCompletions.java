@@ -1,7 +1,6 @@
 package dev.enclave.assistant.internal.openai;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
