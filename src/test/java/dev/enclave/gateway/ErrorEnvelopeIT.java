@@ -5,10 +5,13 @@ import java.util.Arrays;
 
 import dev.enclave.support.EnclaveIT;
 import fixtures.GatewayFixtures;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -195,6 +198,16 @@ class ErrorEnvelopeIT extends EnclaveIT {
 		EntityExchangeResult<byte[]> result = get("/test-fixtures/items?page=2");
 		assertThat(result.getStatus().value()).isEqualTo(200);
 		assertThat(result.getResponseHeaders().getFirst("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+	}
+
+	@Test
+	void withoutATraceEndpointNoSpansAreMadeAndTraceIdsStay(@Autowired ObjectProvider<Tracer> tracers) {
+		// This suite's configuration sets no trace endpoint: tracing is left out, the trace ids are TraceIds' own.
+		assertThat(tracers.getIfAvailable(() -> Tracer.NOOP)).isSameAs(Tracer.NOOP);
+		EntityExchangeResult<byte[]> first = get("/test-fixtures/items?page=2");
+		EntityExchangeResult<byte[]> second = get("/test-fixtures/items?page=2");
+		assertThat(first.getResponseHeaders().getFirst("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")
+			.isNotEqualTo(second.getResponseHeaders().getFirst("traceparent"));
 	}
 
 	private EntityExchangeResult<byte[]> get(String uri) {
