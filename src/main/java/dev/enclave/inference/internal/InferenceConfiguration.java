@@ -1,6 +1,7 @@
 package dev.enclave.inference.internal;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,13 +27,18 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * Wires the engines: the local one (the model registry, which loads and verifies every
@@ -94,12 +100,24 @@ class InferenceConfiguration {
 			.register(meters);
 	}
 
-	/** The servers' health checks start with it; their connections close with it. */
+	/**
+	 * The servers' health checks start with it; their connections close with it. Requests
+	 * reach them on the web server's own event loops (Reactor Netty's, from the resource
+	 * factory the web server runs on).
+	 */
 	@Bean(destroyMethod = "close")
 	RemoteModels remoteModels(InferenceSettings settings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
-			JsonMapper json, Clock clock, ObservationRegistry observations) {
-		RemoteModels remote = new RemoteModels(settings.backends(), settings.upstream(), breakers, bulkheads, json,
-				clock, observations);
+			JsonMapper json, Clock clock, ObservationRegistry observations,
+			ObjectProvider<ReactorResourceFactory> webServerResources) {
+		List<EventLoop> serverLoops = new ArrayList<>();
+		ReactorResourceFactory resources = webServerResources.getIfAvailable();
+		if (resources != null) {
+			for (EventExecutor loop : resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE)) {
+				serverLoops.add((EventLoop) loop);
+			}
+		}
+		RemoteModels remote = new RemoteModels(settings.backends(), settings.upstream(), serverLoops, breakers,
+				bulkheads, json, clock, observations);
 		remote.start();
 		return remote;
 	}

@@ -3,7 +3,9 @@ package dev.enclave.inference.internal.remote;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +19,7 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -56,7 +59,18 @@ final class Backend implements AutoCloseable {
 
 	private final ConnectionProvider pool;
 
+	/** For calls made off the web server's event loops (health checks, calls after a blocking step). */
 	private final WebClient client;
+
+	/**
+	 * One client per event loop of the web server, each with its own pool of connections
+	 * registered on that loop. A request made on a loop (the usual case) then connects,
+	 * writes, reads the answer and writes it back to its caller all on one thread, with no
+	 * hand-over between threads: handing each request and each chunk between the server's
+	 * loops and the client's cost an event-loop wake-up each, and the chunks of one answer
+	 * reached the caller's connection one task (and one system call) at a time.
+	 */
+	private final List<LoopClient> loopClients;
 
 	private final CircuitBreaker breaker;
 
@@ -74,36 +88,22 @@ final class Backend implements AutoCloseable {
 
 	private volatile @Nullable Instant openedAt;
 
-	Backend(BackendSettings settings, UpstreamSettings upstream, LoopResources loops, CircuitBreakerRegistry breakers,
-			BulkheadRegistry bulkheads, JsonMapper json, Clock clock, ObservationRegistry observations) {
+	Backend(BackendSettings settings, UpstreamSettings upstream, LoopResources loops, List<EventLoop> serverLoops,
+			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, JsonMapper json, Clock clock,
+			ObservationRegistry observations) {
 		this.settings = settings;
 		this.json = json;
 		this.clock = clock;
 		this.openDuration = upstream.breaker().openDuration();
-		// One connection per request in flight, plus one for the health checks.
-		this.pool = ConnectionProvider.builder("upstream-" + settings.name())
-			.maxConnections(settings.maxConcurrency() + 1)
-			.pendingAcquireTimeout(upstream.pendingAcquireTimeout())
-			.maxIdleTime(upstream.poolMaxIdleTime())
-			.evictInBackground(upstream.poolMaxIdleTime())
-			.build();
-		HttpClient http = HttpClient.create(this.pool)
-			.runOn(loops)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-			// Reactor Netty's response timeout is the longest gap between two reads of a
-			// response, which for a stream is the silence allowed between two tokens.
-			.responseTimeout(settings.readTimeout());
-		String apiKey = settings.resolveApiKey();
-		// Each call to the server is an http.client.requests span and timer, a child of the generation's span.
-		WebClient.Builder builder = WebClient.builder()
-			.observationRegistry(observations)
-			.uriBuilderFactory(new FixedPaths(stripTrailingSlash(settings.baseUrl().toString())))
-			.clientConnector(new ReactorClientHttpConnector(http))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize((int) upstream.maxResponseSize().toBytes()));
-		if (apiKey != null) {
-			builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
+		this.pool = pool(settings, upstream, "upstream-" + settings.name());
+		this.client = webClient(settings, upstream, observations, HttpClient.create(this.pool).runOn(loops));
+		List<LoopClient> loopClients = new ArrayList<>();
+		for (EventLoop loop : serverLoops) {
+			ConnectionProvider pool = pool(settings, upstream, "upstream-" + settings.name() + "-" + loopClients.size());
+			loopClients.add(new LoopClient(loop, pool,
+					webClient(settings, upstream, observations, HttpClient.create(pool).runOn(loop))));
 		}
-		this.client = builder.build();
+		this.loopClients = List.copyOf(loopClients);
 		UpstreamSettings.Breaker limits = upstream.breaker();
 		this.breaker = breakers.circuitBreaker("upstream-" + settings.name(), CircuitBreakerConfig.custom()
 			.failureRateThreshold(limits.failureRateThreshold())
@@ -124,6 +124,48 @@ final class Backend implements AutoCloseable {
 			.maxConcurrentCalls(settings.maxConcurrency())
 			.maxWaitDuration(Duration.ZERO)
 			.build());
+	}
+
+	/**
+	 * A pool of one connection per request in flight, plus one for the health checks. The
+	 * concurrency limit bounds the requests in flight across all of a server's pools.
+	 */
+	private static ConnectionProvider pool(BackendSettings settings, UpstreamSettings upstream, String name) {
+		return ConnectionProvider.builder(name)
+			.maxConnections(settings.maxConcurrency() + 1)
+			.pendingAcquireTimeout(upstream.pendingAcquireTimeout())
+			.maxIdleTime(upstream.poolMaxIdleTime())
+			.evictInBackground(upstream.poolMaxIdleTime())
+			.build();
+	}
+
+	private static WebClient webClient(BackendSettings settings, UpstreamSettings upstream,
+			ObservationRegistry observations, HttpClient http) {
+		HttpClient timed = http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+			// Reactor Netty's response timeout is the longest gap between two reads of a
+			// response, which for a stream is the silence allowed between two tokens.
+			.responseTimeout(settings.readTimeout());
+		String apiKey = settings.resolveApiKey();
+		// Each call to the server is an http.client.requests span and timer, a child of the generation's span.
+		WebClient.Builder builder = WebClient.builder()
+			.observationRegistry(observations)
+			.uriBuilderFactory(new FixedPaths(stripTrailingSlash(settings.baseUrl().toString())))
+			.clientConnector(new ReactorClientHttpConnector(timed))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize((int) upstream.maxResponseSize().toBytes()));
+		if (apiKey != null) {
+			builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
+		}
+		return builder.build();
+	}
+
+	/** The client of the event loop this thread runs, else the shared one. */
+	private WebClient client() {
+		for (LoopClient local : this.loopClients) {
+			if (local.loop().inEventLoop()) {
+				return local.client();
+			}
+		}
+		return this.client;
 	}
 
 	String name() {
@@ -194,7 +236,8 @@ final class Backend implements AutoCloseable {
 	 * chunk and a stream that ends without {@code [DONE]} fail as an {@link UpstreamFailure}.
 	 */
 	Flux<JsonNode> streamChat(ObjectNode body) {
-		Flux<JsonNode> chunks = this.client.post()
+		// The client is chosen where the call is subscribed: that thread makes the connection's requests.
+		Flux<JsonNode> chunks = Flux.defer(() -> client().post()
 			.uri("/chat/completions")
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.TEXT_EVENT_STREAM)
@@ -207,7 +250,7 @@ final class Backend implements AutoCloseable {
 					return response.releaseBody().then(Mono.<JsonNode>error(UpstreamFailure.malformed("not an event stream"))).flux();
 				}
 				return chunks(response.bodyToFlux(EVENTS), this.json);
-			});
+			}));
 		return guarded(chunks);
 	}
 
@@ -234,13 +277,13 @@ final class Backend implements AutoCloseable {
 
 	/** {@code POST} of a JSON request that answers JSON, such as {@code /embeddings}. */
 	Mono<JsonNode> postJson(String path, ObjectNode body) {
-		Mono<JsonNode> answer = this.client.post()
+		Mono<JsonNode> answer = Mono.defer(() -> client().post()
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.APPLICATION_JSON)
 			.bodyValue(this.json.writeValueAsBytes(body))
 			.exchangeToMono((response) -> response.statusCode().is2xxSuccessful()
-					? response.bodyToMono(String.class).map(this::parse) : failure(response));
+					? response.bodyToMono(String.class).map(this::parse) : failure(response)));
 		return guarded(answer.flux()).next();
 	}
 
@@ -266,6 +309,7 @@ final class Backend implements AutoCloseable {
 	@Override
 	public void close() {
 		this.pool.disposeLater().subscribe();
+		this.loopClients.forEach((local) -> local.pool().disposeLater().subscribe());
 	}
 
 	private <T> Flux<T> guarded(Flux<T> call) {
@@ -363,6 +407,10 @@ final class Backend implements AutoCloseable {
 
 	private static String stripTrailingSlash(String url) {
 		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+	}
+
+	/** A web server event loop's own client, and the pool of connections on that loop. */
+	private record LoopClient(EventLoop loop, ConnectionProvider pool, WebClient client) {
 	}
 
 }

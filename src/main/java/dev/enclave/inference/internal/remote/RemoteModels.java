@@ -21,6 +21,7 @@ import dev.enclave.shared.Periodic;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,14 +61,20 @@ public final class RemoteModels implements AutoCloseable {
 
 	private @Nullable Disposable checks;
 
-	public RemoteModels(List<BackendSettings> settings, UpstreamSettings upstream, CircuitBreakerRegistry breakers,
-			BulkheadRegistry bulkheads, JsonMapper json, Clock clock, ObservationRegistry observations) {
+	/**
+	 * @param serverLoops the web server's event loops: a request made on one of them reaches the
+	 * model server over a connection on the same loop (none outside a web server, as in tests of
+	 * the routing alone)
+	 */
+	public RemoteModels(List<BackendSettings> settings, UpstreamSettings upstream, List<EventLoop> serverLoops,
+			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, JsonMapper json, Clock clock,
+			ObservationRegistry observations) {
 		this.upstream = upstream;
 		this.started = clock.instant();
 		Map<String, List<Backend>> servers = new LinkedHashMap<>();
 		Map<String, BackendSettings.ModelSettings> configured = new LinkedHashMap<>();
 		for (BackendSettings backend : settings) {
-			Backend server = new Backend(backend, upstream, this.loops, breakers, bulkheads, json, clock,
+			Backend server = new Backend(backend, upstream, this.loops, serverLoops, breakers, bulkheads, json, clock,
 					observations);
 			this.backends.add(server);
 			for (BackendSettings.ModelSettings model : backend.models()) {

@@ -41,7 +41,7 @@ class RemoteRoutingTests {
 				Duration.ofSeconds(4), Duration.ofSeconds(5), org.springframework.util.unit.DataSize.ofMegabytes(16),
 				new UpstreamSettings.Breaker(50, 4, 2, Duration.ofSeconds(30), 1));
 		this.models = new RemoteModels(List.of(server("light", 1), server("heavy", 3), server("other", 1)), upstream,
-				this.breakers, this.bulkheads, JsonMapper.builder().build(),
+				List.of(), this.breakers, this.bulkheads, JsonMapper.builder().build(),
 				Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC), ObservationRegistry.NOOP);
 		this.model = this.models.models().get(0);
 	}
