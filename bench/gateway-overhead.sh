@@ -35,11 +35,8 @@ STUB_PORT=18191
 NGINX_PORT=18193
 ENCLAVE_PORT=18194
 BASE_PORT=18195
-PASSWORD=bench-admin-password-1
 mkdir -p "$OUT"
 : > "$RESULTS"
-
-command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk (apt-get install nginx wrk)"; exit 1; }
 
 # shellcheck source=bench/lib/gateway.sh
 . bench/lib/gateway.sh

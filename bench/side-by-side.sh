@@ -24,11 +24,8 @@ OUT=$PWD/bench/target/side-by-side
 RESULTS=$PWD/bench/target/side-by-side.txt
 STUB_PORT=18291
 NGINX_PORT=18293
-PASSWORD=bench-admin-password-1
 mkdir -p "$OUT"
 : > "$RESULTS"
-
-command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk (apt-get install nginx wrk)"; exit 1; }
 
 # shellcheck source=bench/lib/gateway.sh
 . bench/lib/gateway.sh

@@ -2,7 +2,11 @@
 # (gateway-overhead.sh, side-by-side.sh): starts Debian's nginx as the stub, which returns a fixed
 # completion and a fixed SSE stream (and proxies to itself for the nginx baseline), builds Enclave
 # at a commit, starts it with the stub as its backend and limits out of the way, and writes the
-# wrk script. Expects OUT, STUB_PORT, NGINX_PORT and PASSWORD set.
+# wrk script. Expects OUT, STUB_PORT and NGINX_PORT set.
+
+command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk (apt-get install nginx wrk)"; exit 1; }
+PASSWORD=bench-admin-password-1
+mkdir -p "$OUT"
 
 pids=()
 cleanup() {

@@ -95,13 +95,16 @@ final class Backend implements AutoCloseable {
 		this.json = json;
 		this.clock = clock;
 		this.openDuration = upstream.breaker().openDuration();
-		this.pool = pool(settings, upstream, "upstream-" + settings.name());
-		this.client = webClient(settings, upstream, observations, HttpClient.create(this.pool).runOn(loops));
+		String apiKey = settings.resolveApiKey();
+		// The shared pool also holds the health checks' connection.
+		this.pool = pool(settings, upstream, "upstream-" + settings.name(), settings.maxConcurrency() + 1);
+		this.client = webClient(settings, upstream, apiKey, observations, HttpClient.create(this.pool).runOn(loops));
 		List<LoopClient> loopClients = new ArrayList<>();
 		for (EventLoop loop : serverLoops) {
-			ConnectionProvider pool = pool(settings, upstream, "upstream-" + settings.name() + "-" + loopClients.size());
+			ConnectionProvider pool = pool(settings, upstream, "upstream-" + settings.name() + "-" + loopClients.size(),
+					settings.maxConcurrency());
 			loopClients.add(new LoopClient(loop, pool,
-					webClient(settings, upstream, observations, HttpClient.create(pool).runOn(loop))));
+					webClient(settings, upstream, apiKey, observations, HttpClient.create(pool).runOn(loop))));
 		}
 		this.loopClients = List.copyOf(loopClients);
 		UpstreamSettings.Breaker limits = upstream.breaker();
@@ -127,25 +130,25 @@ final class Backend implements AutoCloseable {
 	}
 
 	/**
-	 * A pool of one connection per request in flight, plus one for the health checks. The
-	 * concurrency limit bounds the requests in flight across all of a server's pools.
+	 * A pool of up to {@code connections}. The concurrency limit bounds the requests in flight
+	 * across all of a server's pools.
 	 */
-	private static ConnectionProvider pool(BackendSettings settings, UpstreamSettings upstream, String name) {
+	private static ConnectionProvider pool(BackendSettings settings, UpstreamSettings upstream, String name,
+			int connections) {
 		return ConnectionProvider.builder(name)
-			.maxConnections(settings.maxConcurrency() + 1)
+			.maxConnections(connections)
 			.pendingAcquireTimeout(upstream.pendingAcquireTimeout())
 			.maxIdleTime(upstream.poolMaxIdleTime())
 			.evictInBackground(upstream.poolMaxIdleTime())
 			.build();
 	}
 
-	private static WebClient webClient(BackendSettings settings, UpstreamSettings upstream,
+	private static WebClient webClient(BackendSettings settings, UpstreamSettings upstream, @Nullable String apiKey,
 			ObservationRegistry observations, HttpClient http) {
 		HttpClient timed = http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
 			// Reactor Netty's response timeout is the longest gap between two reads of a
 			// response, which for a stream is the silence allowed between two tokens.
 			.responseTimeout(settings.readTimeout());
-		String apiKey = settings.resolveApiKey();
 		// Each call to the server is an http.client.requests span and timer, a child of the generation's span.
 		WebClient.Builder builder = WebClient.builder()
 			.observationRegistry(observations)
