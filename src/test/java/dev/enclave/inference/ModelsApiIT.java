@@ -39,19 +39,22 @@ class ModelsApiIT extends EnclaveIT {
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
+	@SuppressWarnings({ "unchecked", "rawtypes" })
 	void aChatKeyListsTheDemoModelInOpenAisShape() {
 		String key = (String) identities().createApiKey(this.admin, "models-chat", "chat").get("key");
 
-		Map<String, Object> list = http().get()
+		EntityExchangeResult<Map> result = http().get()
 			.uri("/v1/models")
 			.headers((h) -> h.setBearerAuth(key))
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+			.returnResult();
+		Map<String, Object> list = result.getResponseBody();
+		// A whole JSON answer leaves as one response with its length, not as chunks.
+		assertThat(result.getResponseHeaders().getContentLength()).isEqualTo(result.getResponseBodyContent().length);
+		assertThat(result.getResponseHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)).isFalse();
 
 		assertThat(list).containsOnlyKeys("object", "data").containsEntry("object", "list");
 		assertThat((List<Map<String, Object>>) list.get("data")).singleElement().satisfies(this::isTheDemoModel);

@@ -18,6 +18,8 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import static dev.enclave.support.ScriptedUpstream.chunk;
@@ -118,6 +120,25 @@ class RemoteBackendsIT extends RemoteIT {
 		assertThat(choice.get("message").get("reasoning_content").asString()).isEqualTo("Thinking");
 		assertThat(choice.get("logprobs").get("content").findValuesAsString("token")).containsExactly("Yes", "!");
 		assertThat(answer.get("usage").get("prompt_tokens").asInt()).isEqualTo(9);
+	}
+
+	@Test
+	void anAnswerThatArrivesInOnePieceLeavesAsOneResponseWithItsLength() {
+		SOLO.chat(Reply.atOnce(List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
+				chunk("{\"content\":\"All\"}", null), chunk("{\"content\":\" at once\"}", null), chunk("{}", "stop"),
+				usage(4, 2))));
+		EntityExchangeResult<byte[]> result = completions().post(this.key, Map.of("model", "scripted/solo", "stream",
+				true, "messages", List.of(Map.of("role", "user", "content", "Quick?"))));
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		assertThat(result.getResponseHeaders().getContentType()).isEqualTo(MediaType.TEXT_EVENT_STREAM);
+		assertThat(result.getResponseHeaders().getContentLength()).isEqualTo(result.getResponseBody().length);
+		assertThat(result.getResponseHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)).isFalse();
+		List<String> data = ChatCompletionsClient.data(new String(result.getResponseBody(), StandardCharsets.UTF_8));
+		assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+		StringBuilder text = new StringBuilder();
+		data.subList(0, data.size() - 1).stream().map(ChatCompletionsClient::parse).forEach((chunk) -> chunk
+			.path("choices").forEach((choice) -> text.append(choice.path("delta").path("content").asString(""))));
+		assertThat(text.toString()).isEqualTo("All at once");
 	}
 
 	@Test

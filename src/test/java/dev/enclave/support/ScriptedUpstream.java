@@ -167,6 +167,17 @@ public final class ScriptedUpstream implements AutoCloseable {
 				.concatWithValues("data: [DONE]\n\n")));
 		}
 
+		/**
+		 * A streamed answer written in one piece with its length, as a fast server's short
+		 * answer arrives: one read on Enclave's side.
+		 */
+		public static Reply atOnce(List<String> chunks) {
+			StringBuilder body = new StringBuilder();
+			chunks.forEach((chunk) -> body.append("data: ").append(chunk).append("\n\n"));
+			body.append("data: [DONE]\n\n");
+			return new Reply((response) -> events(response).sendString(Mono.just(body.toString())));
+		}
+
 		/** A streamed answer that proposes these calls, whole, and finishes with {@code tool_calls}. */
 		public static Reply toolCalls(ToolCall... calls) {
 			List<String> chunks = new ArrayList<>();

@@ -104,8 +104,16 @@ final class AccessLog implements ObservationHandler<ServerRequestObservationCont
 			exchange.getAttributes().put(BYTES, count);
 			ServerHttpResponse counting = new ServerHttpResponseDecorator(exchange.getResponse()) {
 
+				/**
+				 * A {@code Mono} stays one: Spring and Reactor Netty write a single buffer with
+				 * its headers as one response with a {@code Content-Length}, and a {@code Flux}
+				 * as headers and chunks.
+				 */
 				@Override
 				public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+					if (body instanceof Mono<? extends DataBuffer> single) {
+						return super.writeWith(single.doOnNext((buffer) -> count.addAndGet(buffer.readableByteCount())));
+					}
 					return super.writeWith(Flux.from(body).doOnNext((buffer) -> count.addAndGet(buffer.readableByteCount())));
 				}
 
