@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -24,6 +25,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -54,6 +56,9 @@ final class Backend implements AutoCloseable {
 
 	/** The most of an error body read to find its message. */
 	private static final int ERROR_MESSAGE_LIMIT = 300;
+
+	/** How long a server may take to end its response after {@code [DONE]}: a well-behaved one ends it in the same write. */
+	static final Duration AFTER_DONE = Duration.ofSeconds(1);
 
 	private final BackendSettings settings;
 
@@ -263,19 +268,42 @@ final class Backend implements AutoCloseable {
 	 * {@code [DONE]} or with a malformed {@link UpstreamFailure} (an event that cannot be read or
 	 * is not JSON, or no {@code [DONE]} before the end); failures of the connection itself pass
 	 * through as they came.
+	 *
+	 * <p>What follows {@code [DONE]} is read to the end of the response and ignored, failures
+	 * included, rather than cancelled: Reactor Netty closes a connection whose response was not
+	 * read to its end, and {@code [DONE]} usually comes a read before that end (the chunked
+	 * terminator), so cancelling there cost a new connection to the server per answer. A
+	 * server that sends {@code [DONE]} and then neither ends its response nor closes has
+	 * {@link #AFTER_DONE} to do so; then the connection is closed and the chunks end as they
+	 * would have.
 	 */
 	static Flux<JsonNode> chunks(Flux<ServerSentEvent<String>> events, JsonMapper json) {
-		// Spring's event reader refuses some fields the event stream specification says to ignore or
-		// to split (a retry that is not a number, a lone carriage return in an event name) with an
-		// IllegalArgumentException; to Enclave such a stream is as unreadable as one of bad JSON.
-		// Failures of the connection are never IllegalArgumentExceptions.
-		return events
-			.onErrorMap(IllegalArgumentException.class,
-					(ex) -> UpstreamFailure.malformed("an event that cannot be read"))
-			.concatWith(Mono.error(() -> UpstreamFailure.malformed("the stream ended without [DONE]")))
-			.takeWhile((event) -> !"[DONE]".equals(trimmed(event.data())))
-			.filter((event) -> event.data() != null && !trimmed(event.data()).isEmpty())
-			.map((event) -> parse(json, event.data()));
+		return Flux.defer(() -> {
+			AtomicBoolean done = new AtomicBoolean();
+			Sinks.Empty<Void> doneSeen = Sinks.empty();
+			// Spring's event reader refuses some fields the event stream specification says to ignore or
+			// to split (a retry that is not a number, a lone carriage return in an event name) with an
+			// IllegalArgumentException; to Enclave such a stream is as unreadable as one of bad JSON.
+			// Failures of the connection are never IllegalArgumentExceptions.
+			return events.takeUntilOther(doneSeen.asMono().then(Mono.delay(AFTER_DONE)))
+				.onErrorResume((ex) -> done.get() ? Mono.empty()
+						: Mono.error((ex instanceof IllegalArgumentException)
+								? UpstreamFailure.malformed("an event that cannot be read") : ex))
+				.filter((event) -> {
+					if (done.get()) {
+						return false;
+					}
+					if ("[DONE]".equals(trimmed(event.data()))) {
+						done.set(true);
+						doneSeen.tryEmitEmpty();
+						return false;
+					}
+					return event.data() != null && !trimmed(event.data()).isEmpty();
+				})
+				.concatWith(Mono.defer(() -> done.get() ? Mono.empty()
+						: Mono.error(UpstreamFailure.malformed("the stream ended without [DONE]"))))
+				.map((event) -> parse(json, event.data()));
+		});
 	}
 
 	/** {@code POST} of a JSON request that answers JSON, such as {@code /embeddings}. */
