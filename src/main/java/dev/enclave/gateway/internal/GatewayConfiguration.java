@@ -4,9 +4,11 @@ import java.time.Clock;
 
 import dev.enclave.gateway.ErrorResponses;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,6 +56,17 @@ class GatewayConfiguration {
 		return (server) -> server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
 			.addFirst("enclave.flushConsolidation",
 					new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)));
+	}
+
+	/**
+	 * Jackson's buffers recycled per thread rather than through its default shared deque,
+	 * whose two atomic operations per parser and generator showed up at 2 % of the request
+	 * path. Every thread that reads or writes JSON here is a pooled platform thread (event
+	 * loops, bounded schedulers); a virtual thread would only miss the reuse.
+	 */
+	@Bean
+	JsonFactoryBuilderCustomizer threadLocalJsonBuffers() {
+		return (factory) -> factory.recyclerPool(JsonRecyclerPools.threadLocalPool());
 	}
 
 	@Bean

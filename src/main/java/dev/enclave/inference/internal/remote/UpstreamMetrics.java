@@ -1,6 +1,8 @@
 package dev.enclave.inference.internal.remote;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.enclave.observability.EnclaveMeter;
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +21,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class UpstreamMetrics {
 
 	private final MeterRegistry registry;
+
+	/** The request counters by server and outcome, both bounded by configuration: no registry lookup per request. */
+	private final Map<String, Counter> requests = new ConcurrentHashMap<>();
 
 	public UpstreamMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -40,12 +45,12 @@ public final class UpstreamMetrics {
 	}
 
 	void request(String backend, String outcome) {
-		Counter.builder(EnclaveMeter.UPSTREAM_REQUESTS.getName())
+		this.requests.computeIfAbsent(backend + '\n' + outcome, (key) -> Counter
+			.builder(EnclaveMeter.UPSTREAM_REQUESTS.getName())
 			.description(EnclaveMeter.UPSTREAM_REQUESTS.description())
 			.tag(EnclaveMeter.Tags.BACKEND.asString(), backend)
 			.tag(EnclaveMeter.Tags.OUTCOME.asString(), outcome)
-			.register(this.registry)
-			.increment();
+			.register(this.registry)).increment();
 	}
 
 	void failover(String model) {
