@@ -142,21 +142,6 @@ class RemoteBackendsIT extends RemoteIT {
 	}
 
 	@Test
-	void streamedAnswersReadToTheirEndLeaveTheConnectionForTheNext() {
-		int answers = 4;
-		for (int i = 0; i < answers; i++) {
-			SOLO.chat(Reply.text("Again"));
-			EntityExchangeResult<byte[]> result = completions().post(this.key, Map.of("model", "scripted/solo",
-					"stream", true, "messages", List.of(Map.of("role", "user", "content", "Once more"))));
-			assertThat(new String(result.getResponseBody(), StandardCharsets.UTF_8)).contains("Again", "[DONE]");
-		}
-		List<ScriptedUpstream.Recorded> sent = SOLO.requests("/v1/chat/completions");
-		// One connection per pool the calls may go through: the shared one and this client's event loop's.
-		assertThat(sent.subList(sent.size() - answers, sent.size()).stream().map(ScriptedUpstream.Recorded::connection)
-			.distinct()).hasSizeLessThanOrEqualTo(2);
-	}
-
-	@Test
 	void eachChunkIsPassedOnAsItArrivesNotWhenTheAnswerEnds() {
 		reactor.core.publisher.Sinks.Empty<Void> gate = reactor.core.publisher.Sinks.empty();
 		SOLO.chat(Reply.gated(List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),

@@ -121,8 +121,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 			Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 			request.requestHeaders().forEach((header) -> headers.put(header.getKey(), header.getValue()));
 			this.requests.add(new Recorded(request.method().name(), request.path().startsWith("/") ? request.path()
-					: "/" + request.path(), headers, body.isEmpty() ? null : JSON.readTree(body),
-					String.valueOf(request.remoteAddress())));
+					: "/" + request.path(), headers, body.isEmpty() ? null : JSON.readTree(body)));
 			Reply reply = (queue == null) ? this.models.get() : queue.poll();
 			if (reply == null) {
 				reply = (queue == this.embeddings) ? Reply.embedding(1, 3) : Reply.text("Hello", " from", " upstream");
@@ -141,8 +140,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 		return Reply.json(200, list.toString());
 	}
 
-	/** One recorded request; {@code connection} is the client's address and port. */
-	public record Recorded(String method, String path, Map<String, String> headers, JsonNode body, String connection) {
+	/** One recorded request. */
+	public record Recorded(String method, String path, Map<String, String> headers, JsonNode body) {
 	}
 
 	/** How the server answers one request. */
