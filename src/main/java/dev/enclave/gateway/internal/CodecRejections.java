@@ -16,7 +16,9 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import reactor.netty.NettyPipeline;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,6 +57,12 @@ final class CodecRejections extends ChannelDuplexHandler {
 
 	@Override
 	public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+		// A whole response (headers and body in one message) takes the request's version, and
+		// the codec accepts any HTTP/x.y: answer a made-up version in HTTP/1.1, as streamed
+		// responses are, so that the client can read it.
+		if (message instanceof HttpResponse response && response.protocolVersion().majorVersion() != 1) {
+			response.setProtocolVersion(HttpVersion.HTTP_1_1);
+		}
 		if (message instanceof FullHttpResponse response && isCodecRejection(response)) {
 			FullHttpResponse enveloped = envelope(response);
 			response.release();
