@@ -15,11 +15,19 @@ import dev.enclave.support.Identities;
 import dev.enclave.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.web.server.WebFilterChainProxy;
+import org.springframework.test.util.ReflectionTestUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The audit log: append-only, per tenant, paged by cursor, for ADMIN and AUDITOR. */
 class AuditIT extends EnclaveIT {
+
+	@Autowired
+	private ApplicationContext context;
 
 	@Test
 	void rowsCannotBeChangedOrRemoved() throws SQLException {
@@ -78,7 +86,22 @@ class AuditIT extends EnclaveIT {
 		http().get().uri("/api/v1/me").headers((h) -> h.setBearerAuth(admin)).exchange().expectHeader()
 			.valueEquals("X-Content-Type-Options", "nosniff").expectHeader()
 			.valueEquals("X-Frame-Options", "DENY").expectHeader()
-			.exists("Cache-Control");
+			.valueEquals("X-XSS-Protection", "0").expectHeader()
+			.valueEquals("Referrer-Policy", "no-referrer").expectHeader()
+			.valueEquals("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate").expectHeader()
+			.valueEquals("Pragma", "no-cache").expectHeader()
+			.doesNotExist("Strict-Transport-Security");
+		// A refusal by the chain itself, before any handler, carries them too.
+		http().get().uri("/api/v1/me").exchange().expectStatus().isUnauthorized().expectHeader()
+			.valueEquals("X-Content-Type-Options", "nosniff").expectHeader()
+			.valueEquals("X-Frame-Options", "DENY");
+	}
+
+	@Test
+	void theSecurityFiltersRunInAPlainChainWhileTheirObservationsAreOff() {
+		WebFilterChainProxy proxy = this.context.getBean(WebFilterChainProxy.class);
+		assertThat(ReflectionTestUtils.getField(proxy, "filterChainDecorator")).as("the chain of every request")
+			.hasToString("PlainFilterChains");
 	}
 
 }

@@ -32,6 +32,12 @@ final class BodyLimitFilter implements WebFilter, Ordered {
 		return chain.filter(exchange);
 	}
 
+	/** A constant name: Spring's filter chain puts it in a checkpoint on every request. */
+	@Override
+	public String toString() {
+		return "BodyLimitFilter";
+	}
+
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE + 2;

@@ -22,6 +22,12 @@ final class ExchangeContextFilter implements WebFilter, Ordered {
 		return this.delegate.filter(exchange, chain);
 	}
 
+	/** A constant name: Spring's filter chain puts it in a checkpoint on every request. */
+	@Override
+	public String toString() {
+		return "ExchangeContextFilter";
+	}
+
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE + 4;

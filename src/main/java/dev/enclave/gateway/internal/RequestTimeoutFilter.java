@@ -35,6 +35,12 @@ final class RequestTimeoutFilter implements WebFilter, Ordered {
 					"The request did not complete within " + this.timeout.toSeconds() + " s and was cancelled")));
 	}
 
+	/** A constant name: Spring's filter chain puts it in a checkpoint on every request. */
+	@Override
+	public String toString() {
+		return "RequestTimeoutFilter";
+	}
+
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE + 3;

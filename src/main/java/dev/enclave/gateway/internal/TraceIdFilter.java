@@ -23,6 +23,12 @@ final class TraceIdFilter implements WebFilter, Ordered {
 		});
 	}
 
+	/** A constant name: Spring's filter chain puts it in a checkpoint on every request. */
+	@Override
+	public String toString() {
+		return "TraceIdFilter";
+	}
+
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;

@@ -7,6 +7,7 @@ import dev.enclave.gateway.ErrorResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -17,11 +18,13 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
+import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
@@ -71,9 +74,31 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	SecurityObservationSettings securityObservations(Environment environment) {
-		boolean observed = environment.getProperty("management.observations.enable.spring.security", Boolean.class,
-				true);
-		return observed ? SecurityObservationSettings.withDefaults().build() : SecurityObservationSettings.noObservations();
+		return securityObserved(environment) ? SecurityObservationSettings.withDefaults().build()
+				: SecurityObservationSettings.noObservations();
+	}
+
+	/**
+	 * While Spring Security's observations are off, its filters run in a plain chain
+	 * ({@link PlainFilterChains}) rather than one that names every filter on every request.
+	 * Static, as a post-processor must be, so that it is ready before the filter chain bean.
+	 */
+	@Bean
+	static BeanPostProcessor plainSecurityFilterChains(Environment environment) {
+		boolean observed = securityObserved(environment);
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (!observed && bean instanceof WebFilterChainProxy proxy) {
+					proxy.setFilterChainDecorator(new PlainFilterChains());
+				}
+				return bean;
+			}
+		};
+	}
+
+	private static boolean securityObserved(Environment environment) {
+		return environment.getProperty("management.observations.enable.spring.security", Boolean.class, true);
 	}
 
 	/** Spring Security's strict firewall, with its header rules checked without regular expressions. */
@@ -113,6 +138,9 @@ class SecurityConfiguration {
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.cors((spec) -> spec.configurationSource(corsSource(cors)))
+			// Spring's default headers, written by one writer instead of twelve (SecurityHeaders).
+			.headers(ServerHttpSecurity.HeaderSpec::disable)
+			.addFilterAt(new HttpHeaderWriterWebFilter(new SecurityHeaders()), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
 			.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling((handling) -> handling
 				.authenticationEntryPoint((exchange, failure) -> errors.write(exchange,

@@ -127,6 +127,12 @@ final class AccessLog implements ObservationHandler<ServerRequestObservationCont
 			return chain.filter(exchange.mutate().response(counting).build());
 		}
 
+		/** A constant name: Spring's filter chain puts it in a checkpoint on every request. */
+		@Override
+		public String toString() {
+			return "ByteCounter";
+		}
+
 		@Override
 		public int getOrder() {
 			return Ordered.HIGHEST_PRECEDENCE + 1;

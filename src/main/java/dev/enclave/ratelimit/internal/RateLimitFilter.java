@@ -60,6 +60,12 @@ final class RateLimitFilter implements WebFilter, Ordered {
 				: null;
 	}
 
+	/** A constant name: Spring's filter chain puts it in a checkpoint on every request. */
+	@Override
+	public String toString() {
+		return "RateLimitFilter";
+	}
+
 	@Override
 	public int getOrder() {
 		return ORDER;
