@@ -26,6 +26,7 @@ import dev.enclave.shared.ConversationId;
 import dev.enclave.tools.EnclaveToolCallbacks;
 import dev.enclave.tools.ToolDefinition;
 import dev.enclave.tools.ToolLimits;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -134,16 +135,16 @@ final class ChatCompletions {
 		Flux<byte[]> frames = turn.events()
 			// The calls Enclave ran are not the client's: it sees only the answer they led to.
 			.filter((event) -> !(event instanceof TurnEvent.ToolCalled))
-			.handle((event, sink) -> {
+			// map, not handle: with context propagation on, Reactor restores the thread-locals
+			// around every handle signal, 2 % of the gateway's CPU here for a step that reads none.
+			.map((event) -> {
 				if (event instanceof TurnEvent.Failed<Optional<ConversationId>> failed) {
 					// Nothing sent yet: an ordinary error response. Half-way: the envelope ends the stream, as OpenAI's do.
 					if (failed.answered()) {
-						sink.next(this.responses.frames().data(this.responses.errorJson(exchange, failed.failure())).bytes());
+						return this.responses.frames().data(this.responses.errorJson(exchange, failed.failure())).bytes();
 					}
-					else {
-						sink.error(failed.failure());
-					}
-					return;
+					// Reactor hands the failure itself on, unwrapped, to the subscriber.
+					throw Exceptions.propagate(failed.failure());
 				}
 				// The chunks of one turn event go out as one write: fewer writes and flushes per answer.
 				EventFrames frame = this.responses.frames();
@@ -153,8 +154,7 @@ final class ChatCompletions {
 				if (event instanceof TurnEvent.Delta<Optional<ConversationId>> delta) {
 					frame.data(ChatCompletionChunk.piece(completion.id(), completion.created(), turn.model(),
 							delta.text(), delta.toolCalls(), delta.passthrough()));
-					sink.next(frame.bytes());
-					return;
+					return frame.bytes();
 				}
 				TurnEvent.Finished<Optional<ConversationId>> finished = (TurnEvent.Finished<Optional<ConversationId>>) event;
 				frame.data(ChatCompletionChunk.finish(completion.id(), completion.created(), turn.model(),
@@ -164,7 +164,7 @@ final class ChatCompletions {
 					frame.data(ChatCompletionChunk.usage(completion.id(), completion.created(), turn.model(),
 							usage(finished.outcome())));
 				}
-				sink.next(frame.data("[DONE]").bytes());
+				return frame.data("[DONE]").bytes();
 			});
 		return this.responses.stream(turn, frames, false, exchange);
 	}
