@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,6 +23,8 @@ import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -285,7 +289,7 @@ final class Backend implements AutoCloseable {
 			// to split (a retry that is not a number, a lone carriage return in an event name) with an
 			// IllegalArgumentException; to Enclave such a stream is as unreadable as one of bad JSON.
 			// Failures of the connection are never IllegalArgumentExceptions.
-			return events.takeUntilOther(doneSeen.asMono().then(Mono.delay(AFTER_DONE)))
+			return events.takeUntilOther(doneSeen.asMono().then(Mono.defer(Backend::afterDone)))
 				.onErrorResume((ex) -> done.get() ? Mono.empty()
 						: Mono.error((ex instanceof IllegalArgumentException)
 								? UpstreamFailure.malformed("an event that cannot be read") : ex))
@@ -303,6 +307,23 @@ final class Backend implements AutoCloseable {
 				.concatWith(Mono.defer(() -> done.get() ? Mono.empty()
 						: Mono.error(UpstreamFailure.malformed("the stream ended without [DONE]"))))
 				.map((event) -> parse(json, event.data()));
+		});
+	}
+
+	/**
+	 * {@link #AFTER_DONE} from now, timed by the event loop that reads the response when there
+	 * is one. Every answer starts this timer at {@code [DONE]} and cancels it a moment later;
+	 * on Reactor's shared timer threads each start and cancel took a lock and woke another
+	 * thread, on the loop's own clock they are a queue operation of the thread already running.
+	 */
+	private static Mono<Long> afterDone() {
+		EventExecutor loop = ThreadExecutorMap.currentExecutor();
+		if (loop == null) {
+			return Mono.delay(AFTER_DONE);
+		}
+		return Mono.create((sink) -> {
+			ScheduledFuture<?> timer = loop.schedule(() -> sink.success(0L), AFTER_DONE.toNanos(), TimeUnit.NANOSECONDS);
+			sink.onCancel(() -> timer.cancel(false));
 		});
 	}
 

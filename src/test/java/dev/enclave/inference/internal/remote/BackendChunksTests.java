@@ -1,10 +1,16 @@
 package dev.enclave.inference.internal.remote;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.channel.DefaultEventLoop;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,6 +54,32 @@ class BackendChunksTests {
 			.thenAwait(Backend.AFTER_DONE)
 			.verifyComplete();
 		assertThat(cancelled).isTrue();
+	}
+
+	@Test
+	void onAnEventLoopTheWaitAfterDoneIsTimedByThatLoop() throws InterruptedException {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		try {
+			AtomicBoolean cancelled = new AtomicBoolean();
+			AtomicReference<Thread> endedOn = new AtomicReference<>();
+			AtomicReference<Thread> loopThread = new AtomicReference<>();
+			loop.submit(() -> loopThread.set(Thread.currentThread())).sync();
+			long started = System.nanoTime();
+			StepVerifier.create(Backend.chunks(Flux.just(data("{\"n\":1}"), data("[DONE]"))
+				.concatWith(Flux.never())
+				.doOnCancel(() -> cancelled.set(true)), JSON)
+				.doOnComplete(() -> endedOn.set(Thread.currentThread()))
+				.subscribeOn(Schedulers.fromExecutor(loop)))
+				.expectNextCount(1)
+				.expectComplete()
+				.verify(Duration.ofSeconds(30));
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Backend.AFTER_DONE);
+			assertThat(endedOn.get()).as("the thread the timer fired on").isSameAs(loopThread.get());
+			assertThat(cancelled).isTrue();
+		}
+		finally {
+			loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+		}
 	}
 
 	@Test
