@@ -11,7 +11,6 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -25,10 +24,6 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
-import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
@@ -117,12 +112,7 @@ class SecurityConfiguration {
 		authentication.setServerAuthenticationConverter(new CredentialsConverter());
 		authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 		// Credentials are read on API paths only, except where a user is still signing in.
-		authentication.setRequiresAuthenticationMatcher(new AndServerWebExchangeMatcher(
-				ServerWebExchangeMatchers.pathMatchers("/api/**", "/v1/**"),
-				new NegatedServerWebExchangeMatcher(new OrServerWebExchangeMatcher(
-						ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/v1/auth/login",
-								"/api/v1/auth/refresh", "/api/v1/auth/logout"),
-						ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/v1/auth/config")))));
+		authentication.setRequiresAuthenticationMatcher(SecurityPaths.matcher(SecurityPaths.CREDENTIALS));
 		// One answer for every failure: the body never says which check failed; the log does.
 		authentication.setAuthenticationFailureHandler((webFilterExchange, failure) -> {
 			log.atDebug().addKeyValue("reason", failure.getClass().getSimpleName()).log("Credential refused: {}",
@@ -148,11 +138,9 @@ class SecurityConfiguration {
 				.accessDeniedHandler((exchange, denied) -> errors.write(exchange,
 						new ApiException(ErrorCode.FORBIDDEN, "You are not allowed to do this"))))
 			.authorizeExchange((exchanges) -> exchanges
-				.pathMatchers(HttpMethod.POST, "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout")
+				.matchers(SecurityPaths.matcher(SecurityPaths.SIGNING_IN))
 				.permitAll()
-				.pathMatchers(HttpMethod.GET, "/api/v1/auth/config")
-				.permitAll()
-				.pathMatchers("/api/**", "/v1/**")
+				.matchers(SecurityPaths.matcher(SecurityPaths.API))
 				.authenticated()
 				.anyExchange()
 				.permitAll())
