@@ -54,13 +54,16 @@ build() {
 
 # start NAME PORT CP: Enclave with the stub as its backend; sets ENCLAVE_PID and KEY.
 BIG=1000000000
+# The JVM's collector as the Helm chart runs the gateway (gateway.javaToolOptions); every
+# build measured gets the same. GATEWAY_JVM="" gives the JVM's default (G1).
+GATEWAY_JVM=${GATEWAY_JVM-"-XX:+UseParallelGC"}
 start() {
 	local name=$1 port=$2 cp=$3 data=$OUT/$1-data
 	rm -rf "$data"
 	# JAVA_OPTS_<NAME> (the name with - and @ as _) adds JVM options to one instance, for experiments.
 	local opts_var="JAVA_OPTS_${name//[-@.]/_}"
 	# shellcheck disable=SC2086
-	ENCLAVE_ADMIN_PASSWORD=$PASSWORD java -Xmx1g -Dai.djl.offline=true ${!opts_var:-} -cp "$cp" dev.enclave.EnclaveApplication \
+	ENCLAVE_ADMIN_PASSWORD=$PASSWORD java -Xmx1g $GATEWAY_JVM -Dai.djl.offline=true ${!opts_var:-} -cp "$cp" dev.enclave.EnclaveApplication \
 		--server.port="$port" --enclave.data-dir="$data" \
 		--enclave.inference.backends[0].name=stub --enclave.inference.backends[0].base-url="http://127.0.0.1:$STUB_PORT/v1" \
 		--enclave.inference.backends[0].models[0].name=stub --enclave.inference.backends[0].max-concurrency=512 \
