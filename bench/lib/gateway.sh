@@ -54,9 +54,10 @@ build() {
 
 # start NAME PORT CP: Enclave with the stub as its backend; sets ENCLAVE_PID and KEY.
 BIG=1000000000
-# The JVM's collector as the Helm chart runs the gateway (gateway.javaToolOptions); every
-# build measured gets the same. GATEWAY_JVM="" gives the JVM's default (G1).
-GATEWAY_JVM=${GATEWAY_JVM-"-XX:+UseParallelGC"}
+# The JVM's collector and heap as the Helm chart runs the gateway (gateway.javaToolOptions: the
+# heap its full size from the start); every build measured gets the same. GATEWAY_JVM="" gives
+# the JVM's defaults (G1, a small starting heap).
+GATEWAY_JVM=${GATEWAY_JVM-"-XX:+UseParallelGC -Xms1g"}
 start() {
 	local name=$1 port=$2 cp=$3 data=$OUT/$1-data
 	rm -rf "$data"

@@ -137,6 +137,7 @@ public final class EnclaveCommand implements Runnable {
 
 		@Override
 		public Integer call() {
+			EventLoops.onePerProcessor();
 			SpringApplication.run(EnclaveApplication.class, this.arguments.toArray(String[]::new));
 			return SERVING;
 		}
