@@ -8,9 +8,9 @@ import reactor.netty.ReactorNetty;
  * <p>
  * Reactor Netty's own default is at least four loops, so that code which blocks a loop stalls
  * fewer connections. Enclave never blocks an event loop (blocking work runs on named, bounded
- * schedulers), so loops beyond the CPUs only add context switches: on two cores at 1,000
- * requests/s, two loops instead of four cut the gateway's added p99 (docs/benchmarks.md). The
- * JVM counts CPUs within a container's limit, so the Helm chart's CPU limit decides.
+ * schedulers), so loops beyond the CPUs only add context switches: on two cores, two loops
+ * instead of four served 1.06x the requests at 0.91x the CPU per request (docs/benchmarks.md).
+ * The JVM counts CPUs within a container's limit, so the Helm chart's CPU limit decides.
  */
 final class EventLoops {
 

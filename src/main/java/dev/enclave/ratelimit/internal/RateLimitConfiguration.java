@@ -86,9 +86,22 @@ class RateLimitConfiguration {
 		long syncEvery = Math.max(100, settings.localAllowanceMaxAge().toMillis());
 		housekeeping.scheduleWithFixedDelay(() -> {
 			quietly("credit token refunds", limiter::creditRefunds);
-			quietly("give unspent local allowances back", () -> limiter.returnGrants(false));
 			quietly("give spare concurrency slots back", leases::returnSpare);
 		}, syncEvery, syncEvery, TimeUnit.MILLISECONDS);
+		// Four times an age: what is left of a top-up goes back soon after its age, and a grant
+		// in use is topped up between half its age and its age, before requests find it stale.
+		long grantsEvery = Math.max(25, settings.localAllowanceMaxAge().toMillis() / 4);
+		housekeeping.scheduleWithFixedDelay(() -> {
+			try {
+				limiter.returnGrants(false);
+				limiter.refreshGrants();
+			}
+			catch (RuntimeException ex) {
+				// Tried again within a quarter of an age. A store that is down is reported by the
+				// requests that need it, once per interval, not four times a second from here.
+				log.debug("Could not give back or top up local allowances: {}", ex.getClass().getSimpleName());
+			}
+		}, grantsEvery, grantsEvery, TimeUnit.MILLISECONDS);
 		return new LimitStore(limiter, () -> {
 			housekeeping.shutdownNow();
 			// In order, stopping at the first failure: against a store that is down, each step

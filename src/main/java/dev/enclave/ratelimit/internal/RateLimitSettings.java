@@ -37,8 +37,9 @@ import org.springframework.validation.annotation.Validated;
  * store; 0 checks every request in the store. Limits stay exact: a token is counted in the
  * store before any replica spends it. Another replica may be refused while up to that share
  * sits unspent here
- * @param localAllowanceMaxAge the longest a replica spends from what it took ahead before it
- * asks the store again; what is left goes back to the store at the next pass
+ * @param localAllowanceMaxAge the longest a replica spends tokens it took ahead after the store
+ * counted them; what is left of them goes back within a quarter of this, and an allowance in
+ * use is topped up ahead of need from half of it
  * @param leaseSpare the share of each concurrency limit (0 to 0.5, rounded down, at most 64
  * slots) a replica may keep as free slots for its next requests, so that a request needs no
  * store transaction; concurrency stays exact, but another replica may be refused while that

@@ -204,6 +204,78 @@ class LimiterTests {
 		assertThat(this.buckets.tokens(plan.get(0)).getAvailableTokens()).isEqualTo(10_000 - 500 - 300 - 700 - 50);
 	}
 
+	@Test
+	void aGrantInUseIsToppedUpAheadOfNeedSoRequestsNeverFindItStale() {
+		Limiter replica = new Limiter(this.buckets, new MemoryLeases(),
+				new Grants(0.1, Duration.ofSeconds(1), Buckets.timeMeter(this.clock)));
+		List<ScopedLimits> plan = plan(tier(600, 100_000, 1_000_000, 100), tier(6000, 100_000, 1_000_000, 100));
+		assertThat(replica.admit(plan, lease()).admitted()).isTrue();
+		long admitted = 1;
+		// A request every 50 ms for 3 s, three times the grant's age, with the housekeeping
+		// passes of a replica (every quarter of the age): every one is decided here.
+		for (int step = 1; step <= 60; step++) {
+			this.clock.advance(Duration.ofMillis(50));
+			if (step % 5 == 0) {
+				replica.returnGrants(false);
+				replica.refreshGrants();
+			}
+			UUID lease = lease();
+			assertThat(replica.admitLocally(plan, lease)).as("request at %d ms", step * 50).isNotNull();
+			replica.release(lease);
+			admitted++;
+		}
+		// Exact all along: after a graceful shutdown's give-back, the store counted exactly the
+		// requests admitted (3 s refilled 30 of the key's 600).
+		replica.returnGrants(true);
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(600 + 30 - admitted);
+	}
+
+	@Test
+	void aGrantNobodySpendsFromIsNotToppedUpAndGoesBack() {
+		Limiter replica = new Limiter(this.buckets, new MemoryLeases(),
+				new Grants(0.1, Duration.ofSeconds(1), Buckets.timeMeter(this.clock)));
+		List<ScopedLimits> plan = plan(tier(6000, 100_000, 1_000_000, 100), tier(60_000, 100_000, 1_000_000, 100));
+		assertThat(replica.admit(plan, lease()).admitted()).isTrue();
+		// Another replica spends 1,000, so that refills and returns stay below the capacity.
+		assertThat(this.buckets.requests(plan.get(0)).tryConsume(1000)).isTrue();
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(6000 - 1 - 600 - 1000);
+		this.clock.advance(Duration.ofMillis(600));
+		replica.refreshGrants();
+		// 0.6 s refilled 60; nothing was taken ahead for a grant nobody used.
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(4399 + 60);
+		this.clock.advance(Duration.ofMillis(400));
+		replica.returnGrants(false);
+		// 0.4 s more refilled 40, and the unused 600 came back.
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(4459 + 40 + 600);
+	}
+
+	@Test
+	void aTopUpIsSpentOldestFirstAndNeverAfterItsAge() {
+		Limiter replica = new Limiter(this.buckets, new MemoryLeases(),
+				new Grants(0.1, Duration.ofSeconds(1), Buckets.timeMeter(this.clock)));
+		// A key of 600 a minute (a grant of 60) under a tenant too large to matter.
+		List<ScopedLimits> plan = plan(tier(600, 100_000, 1_000_000, 100), tier(600_000, 100_000_000, 1_000_000_000, 100));
+		assertThat(replica.admit(plan, lease()).admitted()).isTrue();
+		for (int i = 0; i < 20; i++) {
+			assertThat(replica.admitLocally(plan, lease())).isNotNull();
+		}
+		this.clock.advance(Duration.ofMillis(500));
+		long before = this.buckets.requests(plan.get(0)).getAvailableTokens();
+		replica.refreshGrants();
+		// Topped up by what was spent: 40 left of the first top-up, 20 in the second.
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(before - 20);
+		this.clock.advance(Duration.ofMillis(500));
+		// The first top-up is its age now: its 40 may not be spent any more, only the second's 20.
+		for (int i = 0; i < 20; i++) {
+			assertThat(replica.admitLocally(plan, lease())).as("request %d", i).isNotNull();
+		}
+		assertThat(replica.admitLocally(plan, lease())).isNull();
+		// And the 40 go back to the store at the next pass.
+		before = this.buckets.requests(plan.get(0)).getAvailableTokens();
+		replica.returnGrants(false);
+		assertThat(this.buckets.requests(plan.get(0)).getAvailableTokens()).isEqualTo(before + 40);
+	}
+
 	private static UUID lease() {
 		return UUID.randomUUID();
 	}
