@@ -87,6 +87,7 @@ start() {
 }
 
 # lua FILE KEY DELAY_MS: a wrk script posting one chat completion, paced by DELAY_MS per connection.
+# It prints one WRK line: rps, p50, p99 and errors, then p90, p99.9 and the longest request.
 lua() {
 	cat > "$1" <<LUA
 wrk.method = "POST"
@@ -99,9 +100,10 @@ function init(args) math.randomseed(os.time() * 100 + id) end
 -- Exponential think time with mean $3 ms: Poisson arrivals, not connections in step.
 function delay() return -$3 * math.log(1 - math.random()) end
 done = function(summary, latency, requests)
-  io.write(string.format("WRK rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+  io.write(string.format("WRK rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d p90_ms=%.3f p999_ms=%.3f max_ms=%.3f\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    latency:percentile(90) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000))
 end
 LUA
 }
