@@ -134,9 +134,27 @@ final class TurnService implements Conversations {
 			.map((seq) -> new ConversationMessage(turn.answerId(), seq, MessageRole.ASSISTANT, outcome.content(),
 					outcome.status(), usage.promptTokens(), usage.completionTokens(), usage.model(), usage.finishReason(),
 					usage.latencyMs(), outcome.ttftMs(), now, outcome.toolCalls(), null))
-			.doFinally((signal) -> unlock(caller.tenantId(), turn.conversation(), turn.startedAt())
-				.subscribe(null, (ex) -> log.warn("Could not release the turn lock of conversation {}: {}",
-						turn.conversation(), ex.toString())));
+			// Released before the answer is handed on: a client that sends its next message as
+			// soon as it has this one must find the conversation free, not busy (409) for the
+			// moment the release takes. A release that fails leaves a lock that goes stale.
+			.flatMap((message) -> unlock(caller.tenantId(), turn.conversation(), turn.startedAt())
+				.onErrorResume((ex) -> {
+					unlockFailed(turn, ex);
+					return Mono.empty();
+				})
+				.thenReturn(message))
+			.doOnError((ex) -> unlockLater(turn))
+			.doOnCancel(() -> unlockLater(turn));
+	}
+
+	/** Releases the lock of a turn whose answer was not stored, without waiting for it. */
+	private void unlockLater(Turn turn) {
+		unlock(turn.caller().tenantId(), turn.conversation(), turn.startedAt()).subscribe(null,
+				(ex) -> unlockFailed(turn, ex));
+	}
+
+	private static void unlockFailed(Turn turn, Throwable ex) {
+		log.warn("Could not release the turn lock of conversation {}: {}", turn.conversation(), ex.toString());
 	}
 
 	@Override
