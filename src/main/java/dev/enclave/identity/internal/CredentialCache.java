@@ -1,13 +1,17 @@
 package dev.enclave.identity.internal;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.enclave.shared.CachedLoads;
 import dev.enclave.storage.DatabaseNotifications;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +29,13 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * disabled user or tenant, changed roles), normally within a second. Should the listener be
  * disconnected, {@code ttl} bounds how long a revoked credential may still be accepted; it
  * resyncs (drops everything) when it reconnects.
+ * <p>
+ * Requests do not wait for the database when a credential in use would expire: one read
+ * once it is half {@code ttl} old is reloaded in the background while requests go on with
+ * the one in hand, and dropped if the reload finds it no longer usable. (Before, every
+ * {@code ttl} a busy key's requests all missed at once, each with its own query, and waited
+ * as long as the database took to answer them all.) Lookups of one credential that is not
+ * in memory share one query.
  */
 final class CredentialCache implements AutoCloseable {
 
@@ -33,25 +44,20 @@ final class CredentialCache implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(CredentialCache.class);
 
-	private final @Nullable Cache<ByteBuffer, ApiKeyRecord> keys;
+	private final @Nullable Resolved<ByteBuffer, ApiKeyRecord> keys;
 
-	private final @Nullable Cache<UUID, UserRecord> sessions;
-
-	/** Counts invalidations, so a lookup that raced with one does not cache what it read before it. */
-	private final AtomicLong generation = new AtomicLong();
+	private final @Nullable Resolved<UUID, UserRecord> sessions;
 
 	private final Disposable listening;
 
 	CredentialCache(CredentialCacheSettings settings, DatabaseNotifications notifications) {
+		this(settings, notifications, Ticker.systemTicker());
+	}
+
+	CredentialCache(CredentialCacheSettings settings, DatabaseNotifications notifications, Ticker ticker) {
 		boolean enabled = !settings.ttl().isZero();
-		this.keys = enabled ? Caffeine.newBuilder()
-			.expireAfterWrite(settings.ttl())
-			.maximumSize(settings.maxEntries())
-			.<ByteBuffer, ApiKeyRecord>build() : null;
-		this.sessions = enabled ? Caffeine.newBuilder()
-			.expireAfterWrite(settings.ttl())
-			.maximumSize(settings.maxEntries())
-			.<UUID, UserRecord>build() : null;
+		this.keys = enabled ? new Resolved<>(settings, ticker) : null;
+		this.sessions = enabled ? new Resolved<>(settings, ticker) : null;
 		this.listening = enabled ? notifications.listen(CHANNEL).subscribe(this::onNotification) : () -> {
 		};
 	}
@@ -72,43 +78,15 @@ final class CredentialCache implements AutoCloseable {
 
 	/** The usable key with this hash, from memory or {@code load}. */
 	Mono<ApiKeyRecord> apiKey(byte[] hash, Supplier<Mono<ApiKeyRecord>> load) {
-		if (this.keys == null) {
-			return load.get();
-		}
-		ByteBuffer key = ByteBuffer.wrap(hash.clone());
-		ApiKeyRecord cached = this.keys.getIfPresent(key);
-		if (cached != null) {
-			return Mono.just(cached);
-		}
-		long before = this.generation.get();
-		Cache<ByteBuffer, ApiKeyRecord> keys = this.keys;
-		return load.get().doOnNext((loaded) -> {
-			if (this.generation.get() == before) {
-				keys.put(key, loaded);
-			}
-		});
+		return (this.keys != null) ? this.keys.get(ByteBuffer.wrap(hash.clone()), load) : load.get();
 	}
 
 	/** The user of this live session, from memory or {@code load}. */
 	Mono<UserRecord> session(UUID session, Supplier<Mono<UserRecord>> load) {
-		if (this.sessions == null) {
-			return load.get();
-		}
-		UserRecord cached = this.sessions.getIfPresent(session);
-		if (cached != null) {
-			return Mono.just(cached);
-		}
-		long before = this.generation.get();
-		Cache<UUID, UserRecord> sessions = this.sessions;
-		return load.get().doOnNext((loaded) -> {
-			if (this.generation.get() == before) {
-				sessions.put(session, loaded);
-			}
-		});
+		return (this.sessions != null) ? this.sessions.get(session, load) : load.get();
 	}
 
 	void onNotification(String payload) {
-		this.generation.incrementAndGet();
 		int colon = payload.indexOf(':');
 		UUID id = null;
 		if (colon > 0) {
@@ -130,7 +108,7 @@ final class CredentialCache implements AutoCloseable {
 			case "key" -> invalidate((record) -> record.id().equals(target), (user) -> false);
 			case "session" -> {
 				if (this.sessions != null) {
-					this.sessions.invalidate(target);
+					this.sessions.forget(target);
 				}
 			}
 			case "user" -> invalidate((record) -> false, (user) -> user.id().value().equals(target));
@@ -142,10 +120,10 @@ final class CredentialCache implements AutoCloseable {
 
 	private void invalidate(Predicate<ApiKeyRecord> key, Predicate<UserRecord> user) {
 		if (this.keys != null) {
-			this.keys.asMap().values().removeIf(key);
+			this.keys.invalidate(key);
 		}
 		if (this.sessions != null) {
-			this.sessions.asMap().values().removeIf(user);
+			this.sessions.invalidate(user);
 		}
 	}
 
@@ -153,6 +131,94 @@ final class CredentialCache implements AutoCloseable {
 	public void close() {
 		this.listening.dispose();
 		log.debug("Credential cache closed");
+	}
+
+	/**
+	 * One kind of credential in memory. A lookup that is under way when a change arrives may
+	 * have read the credential before it: it is dropped with whatever the change touches, and
+	 * its result is not kept (its own callers get it, as if they had come a moment earlier).
+	 * A reload that is under way when the change arrives is not kept either.
+	 */
+	private static final class Resolved<K, V> {
+
+		private final AsyncCache<K, Loaded<V>> entries;
+
+		private final Ticker ticker;
+
+		private final long refreshAfterNanos;
+
+		Resolved(CredentialCacheSettings settings, Ticker ticker) {
+			this.entries = Caffeine.newBuilder()
+				.expireAfterWrite(settings.ttl())
+				.maximumSize(settings.maxEntries())
+				.ticker(ticker)
+				.executor(Runnable::run)
+				.buildAsync();
+			this.ticker = ticker;
+			this.refreshAfterNanos = settings.ttl().dividedBy(2).toNanos();
+		}
+
+		Mono<V> get(K key, Supplier<Mono<V>> load) {
+			CompletableFuture<Loaded<V>> present = this.entries.getIfPresent(key);
+			Loaded<V> loaded = (present != null && present.isDone() && !present.isCompletedExceptionally())
+					? present.getNow(null) : null;
+			if (loaded == null) {
+				return CachedLoads.get(this.entries, key,
+						(missing) -> load.get().map((value) -> new Loaded<>(value, this.ticker.read())))
+					.map(Loaded::value);
+			}
+			if (this.ticker.read() - loaded.at() >= this.refreshAfterNanos && loaded.reloading().compareAndSet(false, true)) {
+				reload(key, present, loaded, load);
+			}
+			return Mono.just(loaded.value());
+		}
+
+		/** Replaces {@code current} with what the database says now, unless a change came meanwhile. */
+		private void reload(K key, CompletableFuture<Loaded<V>> current, Loaded<V> loaded, Supplier<Mono<V>> load) {
+			load.get()
+				.map((value) -> Optional.of(new Loaded<>(value, this.ticker.read())))
+				.defaultIfEmpty(Optional.empty())
+				.subscribe((fresh) -> {
+					if (fresh.isPresent()) {
+						this.entries.asMap().replace(key, current, CompletableFuture.completedFuture(fresh.get()));
+					}
+					else {
+						// Revoked, ended or disabled, and the notification lost: refused from now on.
+						this.entries.asMap().remove(key, current);
+					}
+				}, (failure) -> {
+					// Kept until it expires, and tried again by the next request.
+					loaded.reloading().set(false);
+					log.atWarn()
+						.addKeyValue("error", failure.getClass().getSimpleName())
+						.log("Reloading a cached credential failed; it is kept until it expires");
+				});
+		}
+
+		void forget(K key) {
+			this.entries.synchronous().invalidate(key);
+		}
+
+		void invalidate(Predicate<V> matches) {
+			this.entries.asMap().entrySet().removeIf((entry) -> {
+				CompletableFuture<Loaded<V>> future = entry.getValue();
+				if (!future.isDone()) {
+					return true;
+				}
+				Loaded<V> loaded = future.isCompletedExceptionally() ? null : future.getNow(null);
+				return loaded == null || matches.test(loaded.value());
+			});
+		}
+
+	}
+
+	/** A credential as loaded, when, and whether a reload of it is under way. */
+	private record Loaded<V>(V value, long at, AtomicBoolean reloading) {
+
+		Loaded(V value, long at) {
+			this(value, at, new AtomicBoolean());
+		}
+
 	}
 
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.enclave.identity.AuthMethod;
 import dev.enclave.identity.Principal;
 import dev.enclave.shared.CachedLoads;
@@ -29,12 +29,13 @@ final class QuotaPlans {
 
 	private final RateLimitSettings settings;
 
-	private final AsyncCache<Caller, List<ScopedLimits>> cache;
+	private final AsyncLoadingCache<Caller, List<ScopedLimits>> cache;
 
 	QuotaPlans(QuotaStore store, RateLimitSettings settings) {
 		this.store = store;
 		this.settings = settings;
-		this.cache = Caffeine.newBuilder().expireAfterWrite(settings.overrideCacheTtl()).maximumSize(100_000).buildAsync();
+		// Reloaded ahead of expiry while in use: a busy key's requests never wait for the store.
+		this.cache = CachedLoads.refreshing(settings.overrideCacheTtl(), 100_000, Ticker.systemTicker(), this::resolve);
 	}
 
 	static Scope subjectScope(Principal principal) {
@@ -44,7 +45,7 @@ final class QuotaPlans {
 
 	Mono<List<ScopedLimits>> limitsOf(Principal principal) {
 		Caller caller = new Caller(principal.tenantId(), subjectScope(principal));
-		return CachedLoads.get(this.cache, caller, this::resolve);
+		return CachedLoads.get(this.cache, caller);
 	}
 
 	/** Forgets every cached plan, after an override changed. */

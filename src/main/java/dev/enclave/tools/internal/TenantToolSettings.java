@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.enclave.identity.SubjectId;
 import dev.enclave.shared.CachedLoads;
 import dev.enclave.shared.TenantId;
@@ -27,26 +27,25 @@ final class TenantToolSettings implements ToolLimits {
 	private final int installationMaxSteps;
 
 	/**
-	 * Each tenant's effective bound, kept for {@link #CACHED}: an edit applies at once on the
-	 * replica that saved it, and within that time on the others.
+	 * Each tenant's effective bound, kept for {@link #CACHED} and reloaded ahead of that while
+	 * in use: an edit applies at once on the replica that saved it, and within that time on
+	 * the others.
 	 */
-	private final AsyncCache<TenantId, Integer> effective = Caffeine.newBuilder()
-		.expireAfterWrite(CACHED)
-		.maximumSize(100_000)
-		.buildAsync();
+	private final AsyncLoadingCache<TenantId, Integer> effective;
 
 	TenantToolSettings(DatabaseClient db, Clock clock, int installationMaxSteps) {
 		this.db = db;
 		this.clock = clock;
 		this.installationMaxSteps = installationMaxSteps;
+		this.effective = CachedLoads.refreshing(CACHED, 100_000, Ticker.systemTicker(), (tenant) -> ownMaxSteps(tenant)
+			.map((own) -> Math.min(own, this.installationMaxSteps))
+			.defaultIfEmpty(this.installationMaxSteps));
 	}
 
 	@Override
 	public Mono<Integer> maxSteps(TenantId tenant) {
 		// Asked on every chat completion: kept briefly, so a request does not cost a query.
-		return CachedLoads.get(this.effective, tenant, (key) -> ownMaxSteps(key)
-			.map((own) -> Math.min(own, this.installationMaxSteps))
-			.defaultIfEmpty(this.installationMaxSteps));
+		return CachedLoads.get(this.effective, tenant);
 	}
 
 	/** The installation's bound, which a tenant's cannot exceed. */
