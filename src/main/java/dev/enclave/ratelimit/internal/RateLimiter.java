@@ -65,11 +65,9 @@ final class RateLimiter implements TokenBudget {
 	Mono<Admission> admit(Principal caller) {
 		UUID lease = UUID.randomUUID();
 		return this.plans.limitsOf(caller)
-			.flatMap((limits) -> {
-				// Decided on what this replica holds when it can be, without leaving the thread.
-				Decision local = this.limiter.admitLocally(limits, lease);
-				return (local != null) ? Mono.just(local) : this.store.guarded(() -> this.limiter.admit(limits, lease));
-			})
+			// Decided on what this replica holds when it can be, without leaving the thread.
+			.flatMap((limits) -> this.store.decide(limits, () -> this.limiter.admitLocally(limits, lease),
+					() -> this.limiter.admit(limits, lease)))
 			.map((decision) -> {
 				if (!decision.admitted()) {
 					throw refusal(decision);
@@ -106,9 +104,8 @@ final class RateLimiter implements TokenBudget {
 		long wanted = Math.max(0, tokens);
 		return this.plans.limitsOf(caller)
 			.flatMap((limits) -> {
-				Decision local = this.limiter.reserveLocally(limits, wanted);
-				Mono<Decision> decided = (local != null) ? Mono.just(local)
-						: this.store.guarded(() -> this.limiter.reserve(limits, wanted));
+				Mono<Decision> decided = this.store.decide(limits, () -> this.limiter.reserveLocally(limits, wanted),
+						() -> this.limiter.reserve(limits, wanted));
 				return decided.map((decision) -> {
 					if (!decision.admitted()) {
 						throw refusal(decision);

@@ -1,10 +1,15 @@
 package dev.enclave.ratelimit.internal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -17,10 +22,12 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Store calls and their bulkhead: one permit per call, given back however the call ends,
- * cancellation included, and a full bulkhead refuses at once instead of waiting.
+ * cancellation included, and a full bulkhead refuses at once instead of waiting. A burst of
+ * requests for the same limits asks the store once and decides on what that call brought back.
  */
 class StoreCallsTests {
 
@@ -87,6 +94,66 @@ class StoreCallsTests {
 		release.countDown();
 		assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
 		assertThat(interrupted).as("a JDBC call is never interrupted half-way").isFalse();
+	}
+
+	@Test
+	void requestsThatFindTheStoreAskedForTheirLimitsWaitForThatCallAndDecideOnWhatItBroughtBack() throws Exception {
+		// What the store call leaves on this replica for the next requests: a grant.
+		AtomicBoolean granted = new AtomicBoolean();
+		AtomicInteger storeCalls = new AtomicInteger();
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Supplier<String> local = () -> granted.get() ? "local" : null;
+		Callable<String> store = () -> {
+			storeCalls.incrementAndGet();
+			running.countDown();
+			release.await(5, TimeUnit.SECONDS);
+			granted.set(true);
+			return "store";
+		};
+		List<String> decided = new CopyOnWriteArrayList<>();
+		this.calls.decide("key-and-tenant", local, store).subscribe(decided::add);
+		assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+		// A burst arrives while the store is asked: nine more requests of the same limits.
+		for (int i = 0; i < 9; i++) {
+			this.calls.decide("key-and-tenant", local, store).subscribe(decided::add);
+		}
+		assertThat(decided).as("they wait for the call ahead of them").isEmpty();
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> decided.size() == 10);
+		assertThat(decided).containsOnlyOnce("store").filteredOn("local"::equals).hasSize(9);
+		assertThat(storeCalls).as("one store call for the burst").hasValue(1);
+		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void aFollowerAsksTheStoreItselfWhenTheCallAheadBroughtBackNotEnoughAndOtherLimitsNeverWait() throws Exception {
+		StoreCalls wide = new StoreCalls(this.scheduler, Duration.ofSeconds(3),
+				Bulkhead.of("wide", BulkheadConfig.custom().maxConcurrentCalls(8).maxWaitDuration(Duration.ZERO).build()));
+		AtomicInteger storeCalls = new AtomicInteger();
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Supplier<String> nothingHere = () -> null;
+		List<String> decided = new CopyOnWriteArrayList<>();
+		wide.decide("near-its-limit", nothingHere, () -> {
+			storeCalls.incrementAndGet();
+			running.countDown();
+			release.await(5, TimeUnit.SECONDS);
+			return "first";
+		}).subscribe(decided::add);
+		assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+		wide.decide("near-its-limit", nothingHere, () -> {
+			storeCalls.incrementAndGet();
+			return "second, in the store";
+		}).subscribe(decided::add);
+		// Another key's limits are not held up by this call.
+		StepVerifier.create(wide.decide("another-key", nothingHere, () -> "another"))
+			.expectNext("another")
+			.verifyComplete();
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> decided.size() == 2);
+		assertThat(decided).containsExactly("first", "second, in the store");
+		assertThat(storeCalls).hasValue(2);
 	}
 
 	@Test
