@@ -17,6 +17,7 @@
 #
 #   bench/gateway-overhead.sh                       # this checkout
 #   BASELINE_REF="<commit> ..." bench/gateway-overhead.sh # also Enclave at each commit, side by side
+#   PREROLL=5s IDLE=10 ...     # unmeasured load before each point; the lull before the after-idle points
 #
 # Results: bench/target/gateway-overhead.txt. Needs nginx, wrk, curl. Not part of ./mvnw verify.
 set -euo pipefail
@@ -29,6 +30,8 @@ WARMUP=${WARMUP:-240s}
 RATES=${RATES:-"500 1000"}
 CONNECTIONS=${CONNECTIONS:-16}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
+PREROLL=${PREROLL:-5s}
+IDLE=${IDLE:-10}
 OUT=$PWD/bench/target/gateway-overhead
 RESULTS=$PWD/bench/target/gateway-overhead.txt
 STUB_PORT=18191
@@ -41,16 +44,25 @@ mkdir -p "$OUT"
 # shellcheck source=bench/lib/gateway.sh
 . bench/lib/gateway.sh
 
-# measure PATH_NAME URL KEY RATE PID: one RESULT line (RATE "max" for open loop).
+# measure PATH_NAME URL KEY RATE PID [after-idle]: one RESULT line (RATE "max" for open loop).
+# A point is the steady state: PREROLL of the same load, unmeasured, comes first, so that it
+# does not measure the path's first second after it sat idle while the others were measured
+# (connections opened, pools refilled, allowances taken again). With "after-idle" that first
+# part is what is measured instead: the point starts after IDLE without traffic.
 measure() {
-	local name=$1 url=$2 key=$3 rate=$4 pid=$5 delay=0 connections=$CONNECTIONS before after line
+	local name=$1 url=$2 key=$3 rate=$4 pid=$5 mode=${6:-steady} delay=0 connections=$CONNECTIONS before after line
 	if [ "$rate" != max ]; then connections=$RATE_CONNECTIONS; delay=$(( 1000 * connections / rate )); fi
 	lua "$OUT/run.lua" "$key" "$delay"
+	if [ "$mode" = after-idle ]; then
+		sleep "$IDLE"
+	else
+		wrk -t2 -c"$connections" -d"$PREROLL" -s "$OUT/run.lua" "$url" > /dev/null
+	fi
 	before=$(cpu "$pid")
 	line=$(wrk -t2 -c"$connections" -d"$DURATION" -s "$OUT/run.lua" "$url" | grep '^WRK')
 	after=$(cpu "$pid")
 	local secs=${DURATION%s}
-	echo "RESULT path=$name rate=$rate ${line#WRK } cpu_pct=$(( (after - before) * 100 / $(getconf CLK_TCK) / secs ))" | tee -a "$RESULTS"
+	echo "RESULT path=$name rate=$rate point=$mode ${line#WRK } cpu_pct=$(( (after - before) * 100 / $(getconf CLK_TCK) / secs ))" | tee -a "$RESULTS"
 }
 
 # ttfb NAME URL KEY: time to the first byte of a streamed answer, over 200 sequential requests:
@@ -102,6 +114,10 @@ for rate in $RATES max; do
 	for i in "${!names[@]}"; do
 		measure "${names[$i]}" "http://127.0.0.1:${ports[$i]}/v1/chat/completions" "${keys[$i]}" "$rate" "${jvms[$i]}"
 	done
+done
+# The first 20 s at 1,000/s after IDLE seconds without traffic: what a burst after a lull meets.
+for i in "${!names[@]}"; do
+	measure "${names[$i]}" "http://127.0.0.1:${ports[$i]}/v1/chat/completions" "${keys[$i]}" 1000 "${jvms[$i]}" after-idle
 done
 ttfb direct "http://127.0.0.1:$STUB_PORT/v1/chat/completions" none
 for i in "${!names[@]}"; do
